@@ -1,0 +1,3 @@
+"""bptutor: learn backpropagation by doing it, term by term, in the terminal."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,152 @@
+"""The `bptutor` command: open the tutor, or check and solve lesson files for authors.
+
+Exit codes: 0 success, 2 bad input (an invalid lesson, a bad argument), 1 only for a bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+
+COMMANDS = ("check", "solve", "new", "schema")
+
+USAGE = """\
+bptutor [LESSON.yaml | DIR]        open the tutor (no argument: pick a bundled lesson)
+bptutor check LESSON.yaml...       validate lessons; errors as FILE:LINE:COL: message
+bptutor solve LESSON.yaml --json   the worked solution as JSON (see docs/lesson-format.md)
+bptutor solve LESSON.yaml --markdown   the worked solution as Markdown derivation notes
+bptutor new NAME                   write a commented template lesson NAME.yaml
+bptutor schema                     print the JSON Schema of the lesson format"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="bptutor", usage=USAGE, description="Learn backpropagation by doing it, term by term.")
+    p.add_argument("--version", action="version", version=f"bptutor {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    c = sub.add_parser("check", help="validate lesson files")
+    c.add_argument("files", nargs="+", type=Path, metavar="LESSON")
+    s = sub.add_parser("solve", help="print the worked solution of a lesson")
+    s.add_argument("file", type=Path, metavar="LESSON")
+    fmt = s.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="the JSON object of docs/lesson-format.md (default)")
+    fmt.add_argument("--markdown", action="store_true", help="Markdown with $...$ LaTeX, one step after another")
+    n = sub.add_parser("new", help="write a commented template lesson")
+    n.add_argument("name", help="file name, .yaml added when missing")
+    sub.add_parser("schema", help="print the JSON Schema of the lesson format")
+    return p
+
+
+def _open_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="bptutor", usage=USAGE, description="Learn backpropagation by doing it, term by term.")
+    p.add_argument("--version", action="version", version=f"bptutor {__version__}")
+    p.add_argument("target", nargs="?", type=Path, help="a lesson file or a folder of lessons")
+    return p
+
+
+def _load(path: Path):
+    """(lesson, warnings) or None after printing the errors."""
+    from .core.lesson import LessonError, load_lesson
+
+    try:
+        return load_lesson(path)
+    except LessonError as exc:
+        for d in exc.diagnostics:
+            print(d, file=sys.stderr)
+        return None
+
+
+def cmd_check(files: list[Path]) -> int:
+    from .core.lint import lint
+
+    bad = False
+    for path in files:
+        loaded = _load(path)
+        if loaded is None:
+            bad = True
+            continue
+        lesson, warnings = loaded
+        for w in [*warnings, *lint(lesson)]:
+            print(w, file=sys.stderr)
+        print(f"{path}: ok", file=sys.stderr)
+    return 2 if bad else 0
+
+
+def cmd_solve(path: Path, markdown: bool) -> int:
+    from .core.backprop import solve
+    from .core.export import solution_json, solution_markdown
+    from .core.steps import StepList
+
+    loaded = _load(path)
+    if loaded is None:
+        return 2
+    lesson, warnings = loaded
+    for w in warnings:
+        print(w, file=sys.stderr)
+    steps = StepList(solve(lesson.problem()), lesson.ask, lesson.notes, lesson.precision)
+    if markdown:
+        sys.stdout.write(solution_markdown(lesson.title, steps, lesson.summary))
+    else:
+        json.dump(solution_json(lesson.title, steps), sys.stdout)
+        sys.stdout.write("\n")
+    return 0
+
+
+def cmd_new(name: str) -> int:
+    from .core.template import write_template
+
+    try:
+        path = write_template(Path(name))
+    except FileExistsError as exc:
+        print(f"bptutor new: {exc.filename} exists already; choose another name", file=sys.stderr)
+        return 2
+    print(f"wrote {path}; check it with: bptutor check {path}")
+    return 0
+
+
+def cmd_schema() -> int:
+    from .core.lesson import lesson_json_schema
+
+    json.dump(lesson_json_schema(), sys.stdout, indent=2)
+    sys.stdout.write("\n")
+    return 0
+
+
+def cmd_open(target: Path | None) -> int:
+    if target is not None and not target.exists():
+        print(f"bptutor: {target}: no such file or folder", file=sys.stderr)
+        return 2
+    if target is not None and target.is_file():
+        if _load(target) is None:
+            return 2
+    from .app.app import make_app
+
+    make_app(target).run()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] in COMMANDS:
+            args = _parser().parse_args(argv)
+            if args.command == "check":
+                return cmd_check(args.files)
+            if args.command == "solve":
+                return cmd_solve(args.file, args.markdown)
+            if args.command == "new":
+                return cmd_new(args.name)
+            return cmd_schema()
+        args = _open_parser().parse_args(argv)
+        return cmd_open(args.target)
+    except SystemExit as exc:  # argparse: 0 for --help/--version, 2 for usage errors
+        return int(exc.code or 0)
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

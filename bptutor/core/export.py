@@ -1,0 +1,125 @@
+"""A solved lesson as the `solve --json` contract object, or as Markdown derivation notes."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from .backprop import Solution
+from .notation import fmt
+from .steps import Step, StepList
+
+
+def _nested(arrays) -> list:
+    return [a.tolist() for a in arrays]
+
+
+def solution_json(title: str, steps: StepList) -> dict:
+    """The object `bptutor solve --json` prints (LESSON_FORMAT.md): 0-based lists, float64 values."""
+    sol: Solution = steps.solution
+    p, fwd, bwd = sol.problem, sol.forward, sol.backward
+    samples = []
+    for i in range(p.m):
+        samples.append(
+            {
+                "x": p.x[i].tolist(),
+                "y": p.y[i].tolist(),
+                "z": [z[i].tolist() for z in fwd.z],
+                "a": [a[i].tolist() for a in fwd.a],
+                "delta": [d[i].tolist() for d in bwd.delta],
+                "cost": float(bwd.cost[i]),
+                "grad_w": [g[i].tolist() for g in bwd.grad_w],
+                "grad_b": [d[i].tolist() for d in bwd.delta],
+            }
+        )
+    out = {
+        "title": title,
+        "sizes": list(p.network.sizes),
+        "activations": [a.name for a in p.network.activations],
+        "cost_function": p.cost.name,
+        "learning_rate": p.eta,
+        "samples": samples,
+        "cost": sol.cost,
+        "grad_w": _nested(sol.grad_w),
+        "grad_b": _nested(sol.grad_b),
+    }
+    if sol.updated is not None:
+        out["updated"] = {
+            "weights": _nested(sol.updated.weights),
+            "biases": _nested(sol.updated.biases),
+            "cost": sol.cost_after,
+        }
+    out["steps"] = [step_json(s) for s in steps]
+    return out
+
+
+def step_json(s: Step) -> dict:
+    d = {"id": s.id, "kind": s.kind, "sample": s.sample, "layer": s.layer, "neuron": s.neuron}
+    if s.from_ is not None:
+        d["from"] = s.from_
+    d.update(
+        label=s.label,
+        equation=s.equation,
+        general=s.general,
+        formula=s.indexed,
+        substituted=s.substituted,
+        value=s.value,
+        uses=list(s.uses),
+        asked=s.asked,
+    )
+    return d
+
+
+def _tex(text: str) -> str:
+    """Unicode maths to a LaTeX fragment good enough for Markdown renderers."""
+    table = {
+        "δ": r"\delta ", "σ′": r"\sigma'", "σ": r"\sigma", "Σₖ": r"\sum_k ", "Σᵢ": r"\sum_i ", "Σⱼ": r"\sum_j ",
+        "Σₓ": r"\sum_x ", "∂": r"\partial ", "·": r"\cdot ", "×": r"\times ", "−": "-", "→": r"\to ", "η": r"\eta ",
+        "½": r"\tfrac12 ", "′": "'", "…": r"\dots ", "Cₓ": "C_x",
+    }
+    for k in sorted(table, key=len, reverse=True):
+        text = text.replace(k, table[k])
+    sup = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ˡᴸ", "0123456789+-lL")
+    subs = str.maketrans("₀₁₂₃₄₅₆₇₈₉ⱼₖₓᵢ", "0123456789jkxi")
+    out, i = [], 0
+    while i < len(text):
+        ch = text[i]
+        if ch.translate(sup) != ch:
+            j = i
+            while j < len(text) and text[j].translate(sup) != text[j]:
+                j += 1
+            out.append("^{" + text[i:j].translate(sup) + "}")
+            i = j
+        elif ch.translate(subs) != ch:
+            j = i
+            while j < len(text) and (text[j].translate(subs) != text[j] or text[j] == ","):
+                j += 1
+            out.append("_{" + text[i:j].translate(subs) + "}")
+            i = j
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def solution_markdown(title: str, steps: StepList, summary: str | None = None, limit: int = 5000) -> str:
+    """Derivation notes: for each step its equation, then the numbers, then the value."""
+    digits = steps.precision
+    lines = [f"# {title}", ""]
+    if summary:
+        lines += [summary.strip(), ""]
+    current_sample = object()
+    shown: Iterable[Step] = (steps[i] for i in range(min(len(steps), limit)))
+    for s in shown:
+        if s.sample != current_sample:
+            current_sample = s.sample
+            head = f"Sample {s.sample}" if s.sample is not None else "Mini-batch and update"
+            lines += [f"## {head}", ""]
+        mark = " *(asked)*" if s.asked else ""
+        lines.append(f"**{s.label}**: {s.question}{mark}  ")
+        lines.append(f"{s.equation}: ${_tex(s.indexed)}$  ")
+        lines.append(f"${_tex(s.substituted)}$  ")
+        lines.append(f"$= {fmt(s.value, max(digits, 6))}$")
+        lines.append("")
+    if len(steps) > limit:
+        lines.append(f"*… {len(steps) - limit} more steps not written; use `--json` for all of them.*")
+    return "\n".join(lines) + "\n"
