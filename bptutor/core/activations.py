@@ -40,6 +40,20 @@ def log_softmax(z: Array) -> Array:
     return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
 
 
+def log1m_softmax(z: Array) -> Array:
+    """ln(1 - softmax(z)_j) as logsumexp over i != j minus logsumexp over all i: no 1 - a."""
+    z = np.asarray(z, dtype=float)
+    n = z.shape[-1]
+    others = np.repeat(z[..., None, :], n, axis=-2)  # row j holds z with z_j masked out
+    others[..., np.arange(n), np.arange(n)] = -np.inf
+    top = np.max(others, axis=-1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lse_others = np.where(np.isfinite(top[..., 0]), top[..., 0] + np.log(np.sum(np.exp(others - top), axis=-1)), -np.inf)
+    full = np.max(z, axis=-1, keepdims=True)
+    lse = full[..., 0] + np.log(np.sum(np.exp(z - full), axis=-1))
+    return lse_others - lse[..., None]
+
+
 def softmax(z: Array) -> Array:
     """exp(z - max z) / sum: the same value as the textbook form, without overflow."""
     return np.exp(log_softmax(z))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import Activation, log_softmax, sigmoid, softplus
+from .activations import Activation, log1m_softmax, log_softmax, sigmoid, softplus
 
 Array = np.ndarray
 
@@ -46,11 +46,7 @@ def _log_a_and_log_1ma(z: Array, act: Activation) -> tuple[Array, Array]:
     """ln a and ln(1 - a) from z, without forming a = 1.0 and taking ln 0."""
     if act.name == "sigmoid":
         return -softplus(-z), -softplus(z)
-    # softmax: ln(1 - a_j) = logsumexp over i != j minus logsumexp over all i
-    log_a = log_softmax(z)
-    with np.errstate(divide="ignore"):
-        log_1ma = np.log1p(-np.exp(log_a))
-    return log_a, log_1ma
+    return log_softmax(z), log1m_softmax(z)
 
 
 def cost_value(cost: Cost, act: Activation, z: Array, a: Array, y: Array) -> Array:
@@ -72,6 +68,8 @@ def grad_a(cost: Cost, act: Activation, z: Array, a: Array, y: Array) -> Array:
         return a - y
     if act.name == "sigmoid":
         one_minus_a = sigmoid(-z)  # 1 - a without cancellation error
+    elif act.name == "softmax":
+        one_minus_a = np.exp(log1m_softmax(z))
     else:
         one_minus_a = 1.0 - a
     with np.errstate(divide="ignore"):

@@ -6,6 +6,7 @@ into these calls. Everything answered is saved at once through the ProgressStore
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Mapping
@@ -26,6 +27,7 @@ OUTCOME_WORDS = {
     REVEALED: "revealed",
 }
 HINT_RUNGS = 3  # general equation, indices filled in, numbers substituted; then reveal
+_TYPABLE = re.compile(r"[a-z]+[0-9][0-9,]*")  # a21, w312, w2,10,784: names a learner can type
 PHASES = (FORWARD, COST, BP1, BP2, BP34, BATCH, UPDATE)
 
 
@@ -125,7 +127,7 @@ class Session:
         step, rec = self.current, self.record
         if step is None or rec is None:
             return Verdict(NOT_UNDERSTOOD, "The lesson is finished.")
-        verdict = check(step, text, self.names(), self.tolerance, self.digits)
+        verdict = check(step, text, self.names(), self.tolerance, self.digits, solution=self.steps.solution)
         self.verdicts[verdict.kind] += 1
         if verdict.kind == NOT_UNDERSTOOD:
             return verdict
@@ -225,7 +227,7 @@ class Session:
         if step:
             for op in step.operands:
                 key = canonical_name(op.symbol)
-                if key and key.isidentifier():
+                if _TYPABLE.fullmatch(key):
                     out.setdefault(key, op.value)
         return out
 

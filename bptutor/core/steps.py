@@ -40,7 +40,18 @@ PHASE: dict[str, str] = {
     "update_w": UPDATE,
     "update_b": UPDATE,
     "cost_after": UPDATE,
+    "grad_check": "gradient check",
 }
+
+
+@dataclass(frozen=True)
+class GradCheck:
+    """Nudge one weight (or, with from_ None, one bias) by +-epsilon and compare the slope."""
+
+    layer: int
+    neuron: int
+    from_: int | None = None
+    epsilon: float = 1e-3
 
 
 @dataclass(frozen=True)
@@ -114,7 +125,7 @@ def step_id(kind: str, sample: int | None, layer: int | None, j: int | None, k: 
     return ".".join(parts)
 
 
-def _plan(sol: Solution) -> list[_Block]:
+def _plan(sol: Solution, checks: Sequence[GradCheck] = ()) -> list[_Block]:
     """The teaching order as blocks."""
     net, m = sol.problem.network, sol.problem.m
     L, sizes = net.L, net.sizes
@@ -158,6 +169,8 @@ def _plan(sol: Solution) -> list[_Block]:
         for layer in range(L, 1, -1):
             add("batch_grad_b", None, layer, range(1, sizes[layer - 1] + 1))
             add("batch_grad_w", None, layer, range(1, sizes[layer - 1] + 1), range(1, sizes[layer - 2] + 1))
+    for c in checks:
+        add("grad_check", None, c.layer, range(c.neuron, c.neuron + 1), None if c.from_ is None else range(c.from_, c.from_ + 1))
     if sol.updated is not None:
         for layer in range(L, 1, -1):
             add("update_b", None, layer, range(1, sizes[layer - 1] + 1))
@@ -175,15 +188,16 @@ class StepList(Sequence[Step]):
         ask: Sequence[Selector] | None = None,
         notes: Sequence[tuple[Selector, str]] = (),
         precision: int = 4,
+        grad_checks: Sequence[GradCheck] = (),
     ):
         self.solution = solution
         self.precision = precision
         self.notes = tuple(notes)
-        self._blocks = _plan(solution)
+        self._blocks = _plan(solution, grad_checks)
         # cost blocks have an empty js range but one step: give them js=None semantics
         self._sizes = np.array([max(len(b), 1) if b.kind in _SCALAR_KINDS else len(b) for b in self._blocks])
         self._starts = np.concatenate([[0], np.cumsum(self._sizes)]).astype(np.int64)
-        self._builder = _Builder(solution, precision)
+        self._builder = _Builder(solution, precision, {(c.layer, c.neuron, c.from_): c.epsilon for c in grad_checks})
         self._by_key: dict[tuple, list[int]] = {}
         for i, b in enumerate(self._blocks):
             self._by_key.setdefault((b.kind, b.sample, b.layer), []).append(i)
@@ -313,7 +327,8 @@ def _first(vals: Sequence[float]) -> float:
 class _Builder:
     """Makes one Step from the solution's arrays. Everything here is 1-based on the outside."""
 
-    def __init__(self, sol: Solution, precision: int):
+    def __init__(self, sol: Solution, precision: int, epsilons: dict | None = None):
+        self.epsilons = epsilons or {}
         self.sol = sol
         self.p = sol.problem
         self.net = sol.problem.network
@@ -397,7 +412,7 @@ class _Builder:
         L = self.net.L
         a = self.sol.forward.a[-1][s - 1]
         y = self.p.y[s - 1]
-        cost, out = self.p.cost, self.net.act(L)
+        cost = self.p.cost
         n = len(a)
         ops = tuple(Operand(sym("a", L, i + 1), a[i], step_id("a", s, L, i + 1, None)) for i in range(n)) + tuple(
             Operand(f"y{sub(i + 1)}", y[i]) for i in range(n)
@@ -693,6 +708,39 @@ class _Builder:
         return self._update(
             "update_b", l, j, None, "b", self.net.b(l)[j - 1], self.sol.updated.b(l)[j - 1],
             self.sol.grad_b[l - 2][j - 1], self._grad_id("grad_b", l, j, None),
+        )
+
+    def _grad_check(self, s, l, j, k):
+        from .backprop import batch_cost
+
+        eps = self.epsilons[(l, j, k)]
+        name = sym("w", l, j, k) if k is not None else sym("b", l, j)
+
+        def nudged(sign: float) -> float:
+            weights = [w.copy() for w in self.net.weights]
+            biases = [b.copy() for b in self.net.biases]
+            if k is None:
+                biases[l - 2][j - 1] += sign * eps
+            else:
+                weights[l - 2][j - 1, k - 1] += sign * eps
+            return batch_cost(self.p, self.net.with_params(weights, biases))
+
+        up, down = nudged(1.0), nudged(-1.0)
+        backprop = self.sol.grad_w[l - 2][j - 1, k - 1] if k is not None else self.sol.grad_b[l - 2][j - 1]
+        digits = max(self.digits, 8)
+        return self._step(
+            "grad_check", None, l, j, k, label=f"ΔC/Δ{name}",
+            question=(
+                f"the slope of the cost when {name} is nudged by ±{fmt(eps)}: "
+                f"(C({name} + ε) − C({name} − ε)) / 2ε. Backprop says ∂C/∂{name} = {fmt(backprop, digits)}"
+            ),
+            equation="finite difference", general="∂C/∂θ ≈ (C(θ + ε) − C(θ − ε)) / 2ε",
+            indexed=f"ΔC/Δ{name} = (C({name} + {fmt(eps)}) − C({name} − {fmt(eps)})) / (2 × {fmt(eps)})",
+            substituted=f"ΔC/Δ{name} = ({fmt(up, digits)} − {fmt(down, digits)}) / {fmt(2 * eps)}",
+            value=(up - down) / (2 * eps),
+            operands=(Operand(f"C({name} + ε)", up), Operand(f"C({name} − ε)", down), Operand("2ε", 2 * eps)),
+            recompute=lambda v: (v[0] - v[1]) / v[2],
+            note="Backprop's partial derivative is the limit of this ratio as ε shrinks; the two agree to many digits.",
         )
 
     def _cost_after(self, s, l, j, k):

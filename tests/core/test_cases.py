@@ -29,7 +29,7 @@ def problem_of(case: dict) -> Problem:
 
 def value_for(key: str, sol) -> np.ndarray | float | None:
     """The core's value for one of the cases' expected keys, or None when the key is not a value."""
-    p, L = sol.problem, sol.problem.network.L
+    L = sol.problem.network.L
     name = key.split(" ")[1] if key.startswith("avg ") else key.split(" ")[0]
     layer = lambda d: int(d) if d else L  # noqa: E731
     if m := re.fullmatch(r"dC_dw(\d)_(\d)(\d)", name):
