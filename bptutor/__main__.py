@@ -76,7 +76,6 @@ def cmd_check(files: list[Path]) -> int:
 
 
 def cmd_solve(path: Path, markdown: bool) -> int:
-    from .core.backprop import solve
     from .core.export import solution_json, solution_markdown
     from .core.steps import StepList
 
@@ -86,7 +85,7 @@ def cmd_solve(path: Path, markdown: bool) -> int:
     lesson, warnings = loaded
     for w in warnings:
         print(w, file=sys.stderr)
-    steps = StepList(solve(lesson.problem()), lesson.ask, lesson.notes, lesson.precision)
+    steps = StepList.of_lesson(lesson)
     if markdown:
         sys.stdout.write(solution_markdown(lesson.title, steps, lesson.summary))
     else:

@@ -306,8 +306,5 @@ class Session:
 
 def start_session(lesson, store: ProgressStore | None = None) -> Session:
     """A fresh session on a loaded Lesson (see bptutor.core.lesson); resuming is the caller's choice."""
-    from .backprop import solve
-
-    solution = solve(lesson.problem())
-    steps = StepList(solution, lesson.ask, lesson.notes, lesson.precision)
+    steps = StepList.of_lesson(lesson)
     return Session(steps, lesson.content_hash, Tolerance(lesson.rtol, lesson.atol), store, lesson.title)

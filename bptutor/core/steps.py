@@ -10,6 +10,7 @@ cost after it.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Sequence
 
@@ -205,6 +206,13 @@ class StepList(Sequence[Step]):
         self._asked_set_mask = np.zeros(len(self), dtype=bool)
         self._asked_set_mask[self.asked] = True
 
+    @classmethod
+    def of_lesson(cls, lesson) -> "StepList":
+        """The step list of a loaded Lesson (bptutor.core.lesson), solved."""
+        from .backprop import solve
+
+        return cls(solve(lesson.problem()), lesson.ask, lesson.notes, lesson.precision, lesson.grad_checks)
+
     def __len__(self) -> int:
         return int(self._starts[-1])
 
@@ -343,6 +351,7 @@ class _Builder:
         return getattr(self, "_" + kind)(s, layer, j, k)
 
     def _step(self, kind, s, layer, j, k, **kw) -> Step:
+        kw["substituted"] = _bracket_negatives(kw["substituted"])
         return Step(id=step_id(kind, s, layer, j, k), kind=kind, sample=s, layer=layer, neuron=j, from_=k, **kw)
 
     # ---- forward ----
@@ -750,9 +759,17 @@ class _Builder:
             question="the batch cost after the step, with every new w and b",
             equation="update", general="C′ = C(w′, b′): run the forward pass again with the new weights and biases",
             indexed="C′ = (1/m) Σₓ Cₓ(w′, b′)" if self.m > 1 else "C′ = C(w′, b′)",
-            substituted=f"C was {self.f(before)}; now {'lower' if after < before else 'not lower'}",
+            substituted=f"C′ = C(w′, b′), where C(w, b) = {self.f(before)} before the step",
             value=float(after), operands=(), recompute=lambda v: float(after),
         )
+
+
+_NEGATIVE_OPERAND = re.compile(r"(?<=[×·−+/(] )-(\d[\d.e+-]*)|(?<=[×·])-(\d[\d.e+-]*)")
+
+
+def _bracket_negatives(text: str) -> str:
+    """'0.5 × -0.12' reads as a typo; write '0.5 × (-0.12)' as one would on paper."""
+    return _NEGATIVE_OPERAND.sub(lambda m: f"(-{m[1] or m[2]})", text)
 
 
 def _guard(fn):
