@@ -69,7 +69,8 @@ def cmd_check(files: list[Path]) -> int:
             bad = True
             continue
         lesson, warnings = loaded
-        for w in [*warnings, *lint(lesson)]:
+        seen = {(w.line, w.col) for w in warnings}  # the loader already explained that spot
+        for w in [*warnings, *(w for w in lint(lesson) if (w.line, w.col) not in seen)]:
             print(w, file=sys.stderr)
         print(f"{path}: ok", file=sys.stderr)
     return 2 if bad else 0
