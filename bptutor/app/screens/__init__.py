@@ -1,0 +1,1 @@
+"""Screens: each owns one workflow (pick a lesson, work a lesson, read the summary, ...)."""
