@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 _SUP = str.maketrans("0123456789+-()l", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾ˡ")
 _SUB = str.maketrans("0123456789jkx", "₀₁₂₃₄₅₆₇₈₉ⱼₖₓ")
 
 
+@lru_cache(maxsize=1 << 16)
 def sup(n: int | str) -> str:
     return str(n).translate(_SUP)
 
 
+@lru_cache(maxsize=1 << 16)  # labels repeat across steps; a 784-input z quotes 1569 of them
 def sub(*ns: int | str) -> str:
     """Subscripts; several indices run together (w³₁₂) unless one has two digits (w³₁₀,₂)."""
     parts = [str(n) for n in ns]
@@ -19,6 +22,7 @@ def sub(*ns: int | str) -> str:
     return sep.join(p.translate(_SUB) for p in parts)
 
 
+@lru_cache(maxsize=1 << 16)
 def sym(letter: str, layer: int | str, *idx: int | str) -> str:
     """e.g. sym("w", 3, 1, 2) -> 'w³₁₂'."""
     return f"{letter}{sup(layer)}{sub(*idx)}"

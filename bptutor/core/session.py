@@ -84,7 +84,7 @@ class Session:
         self.position = 0  # index into steps.asked
         self.verdicts: Counter[str] = Counter()
         self.notice: str | None = None
-        self._current: Step | None = None
+        self._current: tuple[int, Step] | None = None
 
     # ---- where we are ----
     @property
@@ -108,9 +108,10 @@ class Session:
     def current(self) -> Step | None:
         if self.finished:
             return None
-        if self._current is None or self._current.id != self.steps[self.current_index].id:
-            self._current = self.steps[self.current_index]
-        return self._current
+        index = self.current_index
+        if self._current is None or self._current[0] != index:
+            self._current = (index, self.steps[index])  # a step is made once, not on every look
+        return self._current[1]
 
     @property
     def record(self) -> StepRecord | None:

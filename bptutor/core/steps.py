@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable, Iterator, Sequence
 
 import numpy as np
@@ -79,10 +80,17 @@ class Step:
     indexed: str  # the equation with this step's indices filled in
     substituted: str  # the equation with the numbers in, all but the last operation
     value: float
-    operands: tuple[Operand, ...]
+    operands_src: tuple[Operand, ...] | Callable[[], tuple[Operand, ...]] = field(repr=False, compare=False)
     recompute: Callable[[Sequence[float]], float] = field(repr=False, compare=False)
     asked: bool = True
     note: str | None = None
+
+    @cached_property
+    def operands(self) -> tuple[Operand, ...]:
+        """The numbers this step is computed from. Made on first use: a 784-input z quotes
+        1569 of them, and a ledger row or a progress count never needs them."""
+        src = self.operands_src
+        return tuple(src() if callable(src) else src)
 
     @property
     def uses(self) -> tuple[str, ...]:
@@ -352,6 +360,7 @@ class _Builder:
 
     def _step(self, kind, s, layer, j, k, **kw) -> Step:
         kw["substituted"] = _bracket_negatives(kw["substituted"])
+        kw["operands_src"] = kw.pop("operands")
         return Step(id=step_id(kind, s, layer, j, k), kind=kind, sample=s, layer=layer, neuron=j, from_=k, **kw)
 
     # ---- forward ----
@@ -361,9 +370,13 @@ class _Builder:
         b = self.net.b(l)[j - 1]
         value = self.sol.forward.z[l - 2][s - 1, j - 1]
         n = len(a_prev)
-        ops = [Operand(sym("w", l, j, kk + 1), w[kk]) for kk in range(n)]
-        ops += [Operand(self._a_sym(l - 1, kk + 1), a_prev[kk], self._a_id(s, l - 1, kk + 1)) for kk in range(n)]
-        ops.append(Operand(sym("b", l, j), b))
+        def ops():
+            return (
+                [Operand(sym("w", l, j, kk + 1), w[kk]) for kk in range(n)]
+                + [Operand(self._a_sym(l - 1, kk + 1), a_prev[kk], self._a_id(s, l - 1, kk + 1)) for kk in range(n)]
+                + [Operand(sym("b", l, j), b)]
+            )
+
         terms = [f"{self.f(w[kk])}·{self.f(a_prev[kk])}" for kk in range(min(n, 4))]
         more = f" + … ({n - 4} more)" if n > 4 else ""
         iterms = [f"{sym('w', l, j, kk + 1)}{self._a_sym(l - 1, kk + 1)}" for kk in range(min(n, 4))]
@@ -379,7 +392,7 @@ class _Builder:
             general="zˡⱼ = Σₖ wˡⱼₖ aˡ⁻¹ₖ + bˡⱼ",
             indexed=f"{sym('z', l, j)} = {' + '.join(iterms)}{' + …' if n > 4 else ''} + {sym('b', l, j)}",
             substituted=f"{sym('z', l, j)} = {' + '.join(terms)}{more} + {self.f(b)}",
-            value=float(value), operands=tuple(ops), recompute=recompute,
+            value=float(value), operands=ops, recompute=recompute,
         )
 
     def _a_sym(self, layer, j):

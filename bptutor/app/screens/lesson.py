@@ -101,6 +101,8 @@ class LessonScreen(TutorScreen):
         yield Footer()
 
     # ---- opening ----
+    _bindings_for_finished: bool | None = None
+
     def on_mount(self) -> None:
         loaded = self.store.load(self.session.lesson_hash) if self.store else Loaded(None)
         if loaded.notice:
@@ -141,7 +143,9 @@ class LessonScreen(TutorScreen):
         self.query_one(StepPanel).show(session, step)
         self.query_one(HintPanel).show(session, step)
         self.query_one(AnswerBox).ask_for(step.label if step else None)
-        self.refresh_bindings()
+        if session.finished != self._bindings_for_finished:  # the footer recomposes on every refresh
+            self._bindings_for_finished = session.finished
+            self.refresh_bindings()
 
     def show_feedback(self, kind: str, message: str) -> None:
         self.query_one(FeedbackLine).show(kind, message)
