@@ -3,8 +3,6 @@ renders per weight or per step (network view, ledger and worked solution are win
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from bptutor.app.app import make_app
@@ -43,18 +41,26 @@ async def test_big_lesson_stays_fast(big_lesson, home, helpers):
         assert len(session.steps) > 40_000
         # the first step is z²₁, a sum over 784 inputs: the prompt lists a few operands only
         assert "more)" in helpers.text(app)
-        started = time.perf_counter()
-        for _ in range(20):
+        # Work per refresh is bounded by what is on screen, never by the network's size (speed
+        # itself is measured in bench/app.py, not asserted here): count the steps made.
+        built = []
+        steps_type = type(session.steps)
+        original_getitem = steps_type.__getitem__
+
+        def counting_getitem(self, i):
+            built.append(i)
+            return original_getitem(self, i)
+
+        steps_type.__getitem__ = counting_getitem
+        try:
             screen.sync()
-        per_sync = (time.perf_counter() - started) / 20
-        assert per_sync < 0.1, per_sync  # most of it is the core building the 1569-operand step
-        step = session.current
-        started = time.perf_counter()
-        for _ in range(20):
+            step = session.current
             render_network(session, step)
             prompt_text(session, step)
             screen.query_one(Ledger).show(session)
-        assert (time.perf_counter() - started) / 20 < 0.02  # the app's own share
+        finally:
+            steps_type.__getitem__ = original_getitem
+        assert len(built) <= 50, len(built)
         # a dense layer shows a window of neurons, no edges
         text = str(render_network(session, session.current))
         assert "⋮" in text and "layer 1 · input (784)" in text
@@ -75,6 +81,5 @@ async def test_big_lesson_stays_fast(big_lesson, home, helpers):
         await pilot.pause()
         assert screen.query_one(Ledger).has_focus
         assert calls and all(stop is not None and stop - start <= 40 for start, stop in calls)
-        started = time.perf_counter()
         screen.query_one(NetworkView).show(session, session.current)
-        assert time.perf_counter() - started < 0.05
+        assert len(str(render_network(session, session.current)).splitlines()) < 60  # a window, not 784 rows
