@@ -725,7 +725,7 @@ def test_billion_laughs_is_refused_fast_and_small():
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert elapsed < 0.5
+    assert elapsed < 5.0  # a hang guard: expanding the aliases would take hours
     assert peak < 20_000_000
     assert any("alias *lol0 is not allowed" in d for d in found)
 
