@@ -17,7 +17,7 @@ from .answers import CLOSE, NOT_UNDERSTOOD, RIGHT, WRONG, Tolerance, Verdict, ch
 from .expressions import canonical_name
 from .notation import sub, sym
 from .progress import ProgressStore
-from .steps import BATCH, BP1, BP2, BP34, COST, FORWARD, UPDATE, Step, StepList
+from .steps import BATCH, BP1, BP2, BP34, COST, FORWARD, UPDATE, Step, StepList, step_id
 
 FIRST_TRY, AFTER_TRIES, AFTER_HINTS, REVEALED = "first_try", "after_tries", "after_hints", "revealed"
 OUTCOME_WORDS = {
@@ -218,18 +218,39 @@ class Session:
                     out[canonical_name(sym("b", layer, j))] = float(v)
         if sol.problem.eta is not None:
             out["eta"] = out["η"] = sol.problem.eta
-        for rec in self.records.values():
-            if rec.value is not None:
-                try:
-                    label = self.steps.by_id(rec.step_id).label
-                except KeyError:
-                    continue
-                out.setdefault(canonical_name(label), rec.value)
+        out.update(self._earned_this_sample(s))
+        for rec in self.records.values():  # batch-level and update values, by their labels
+            if rec.value is not None and not rec.step_id.startswith("s"):
+                key = canonical_name(self.steps.by_id(rec.step_id).label)
+                if _TYPABLE.fullmatch(key):
+                    out.setdefault(key, rec.value)
         if step:
             for op in step.operands:
                 key = canonical_name(op.symbol)
                 if _TYPABLE.fullmatch(key):
                     out.setdefault(key, op.value)
+        return out
+
+    def _earned_this_sample(self, s: int) -> dict[str, float]:
+        """z, a and δ of sample s that are already on screen (asked or shown worked)."""
+        sol, here = self.steps.solution, self.current_index
+        out: dict[str, float] = {}
+        for layer in range(2, sol.problem.network.L + 1):
+            if sol.problem.network.sizes[layer - 1] > 100:
+                continue  # a learner does not type names from a layer this wide
+            values = (
+                ("z", "z", sol.forward.z[layer - 2][s - 1]),
+                ("a", "a", sol.forward.a[layer - 1][s - 1]),
+                ("delta", "δ", sol.backward.delta[layer - 2][s - 1]),
+            )
+            for kind, letter, row in values:
+                for j, v in enumerate(row, 1):
+                    try:
+                        shown_already = self.steps.index_of(step_id(kind, s, layer, j, None)) < here
+                    except KeyError:
+                        continue
+                    if shown_already:
+                        out[canonical_name(sym(letter, layer, j))] = float(v)
         return out
 
     # ---- the ledger ----
