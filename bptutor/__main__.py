@@ -12,31 +12,34 @@ from pathlib import Path
 
 from . import __version__
 
-COMMANDS = ("check", "solve", "new", "schema")
+COMMANDS = ("check", "solve", "new", "schema", "docs")
 
 USAGE = """\
 bptutor [LESSON.yaml | DIR]        open the tutor (no argument: pick a bundled lesson)
 bptutor check LESSON.yaml...       validate lessons; errors as FILE:LINE:COL: message
-bptutor solve LESSON.yaml --json   the worked solution as JSON (see docs/lesson-format.md)
+bptutor solve LESSON.yaml --json   the worked solution as JSON (see: bptutor docs format)
 bptutor solve LESSON.yaml --markdown   the worked solution as Markdown derivation notes
 bptutor new NAME                   write a commented template lesson NAME.yaml
-bptutor schema                     print the JSON Schema of the lesson format"""
+bptutor schema                     print the JSON Schema of the lesson format
+bptutor docs [format|authoring]    print the lesson format reference or the authoring guide"""
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="bptutor", usage=USAGE, description="Learn backpropagation by doing it, term by term.")
     p.add_argument("--version", action="version", version=f"bptutor {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    c = sub.add_parser("check", help="validate lesson files")
+    c = sub.add_parser("check", prog="bptutor check", help="validate lesson files", usage="bptutor check LESSON.yaml...")
     c.add_argument("files", nargs="+", type=Path, metavar="LESSON")
-    s = sub.add_parser("solve", help="print the worked solution of a lesson")
+    s = sub.add_parser("solve", prog="bptutor solve", help="print the worked solution of a lesson", usage="bptutor solve LESSON.yaml [--json | --markdown]")
     s.add_argument("file", type=Path, metavar="LESSON")
     fmt = s.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="the JSON object of docs/lesson-format.md (default)")
     fmt.add_argument("--markdown", action="store_true", help="Markdown with $...$ LaTeX, one step after another")
-    n = sub.add_parser("new", help="write a commented template lesson")
+    n = sub.add_parser("new", prog="bptutor new", help="write a commented template lesson", usage="bptutor new NAME")
     n.add_argument("name", help="file name, .yaml added when missing")
-    sub.add_parser("schema", help="print the JSON Schema of the lesson format")
+    sub.add_parser("schema", prog="bptutor schema", help="print the JSON Schema of the lesson format", usage="bptutor schema")
+    d = sub.add_parser("docs", prog="bptutor docs", help="print a bundled document", usage="bptutor docs [format|authoring]")
+    d.add_argument("which", nargs="?", choices=("format", "authoring"), default="format")
     return p
 
 
@@ -115,6 +118,14 @@ def cmd_schema() -> int:
     return 0
 
 
+def cmd_docs(which: str) -> int:
+    from .core.locations import docs_dir
+
+    name = {"format": "lesson-format.md", "authoring": "authoring.md"}[which]
+    sys.stdout.write((docs_dir() / name).read_text(encoding="utf-8"))
+    return 0
+
+
 def cmd_open(target: Path | None) -> int:
     if target is not None and not target.exists():
         print(f"bptutor: {target}: no such file or folder", file=sys.stderr)
@@ -139,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
                 return cmd_solve(args.file, args.markdown)
             if args.command == "new":
                 return cmd_new(args.name)
+            if args.command == "docs":
+                return cmd_docs(args.which)
             return cmd_schema()
         args = _open_parser().parse_args(argv)
         return cmd_open(args.target)

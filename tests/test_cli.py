@@ -118,3 +118,15 @@ def test_schema_validates_every_bundled_lesson():
         jsonschema.validate(yaml.load(path.read_text(encoding="utf-8")), schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"title": "x", "netwrok": {}}, schema)
+
+
+@pytest.mark.parametrize("which,title", [("format", "# Lesson format reference"), ("authoring", "# Writing a lesson")])
+def test_docs_are_shipped_with_the_command(which, title):
+    out = run("docs", which)
+    assert out.returncode == 0 and out.stdout.startswith(title)
+
+
+def test_subcommand_usage_errors_name_the_subcommand():
+    out = run("check")
+    assert out.returncode == 2
+    assert out.stderr.splitlines() == ["usage: bptutor check LESSON.yaml...", "bptutor check: error: the following arguments are required: LESSON"]

@@ -114,15 +114,14 @@ def check(
     typed, expected, notes = parsed.value, float(step.value), parsed.notes
     tol = tolerance
     shown_right = fmt(expected, digits)
-    how = f" ({'; '.join(notes)})" if notes else ""
 
     if tol.accepts(typed, expected) and plausible(typed, expected, tol):
-        return Verdict(RIGHT, f"Right: {step.label} = {shown_right}.{how}", typed, notes=notes)
+        return Verdict(RIGHT, f"Right: {step.label} = {shown_right}.", typed, notes=notes)
     pencil = rounded_recompute(step, digits)
     if pencil is not None and tol.accepts(typed, pencil) and plausible(typed, expected, tol):
         return Verdict(
             RIGHT,
-            f"Right: {step.label} = {shown_right}; your {fmt(typed, digits)} is what the rounded values on screen give.{how}",
+            f"Right: {step.label} = {shown_right}; your {fmt(typed, digits)} is what the rounded values on screen give.",
             typed,
             notes=notes,
         )

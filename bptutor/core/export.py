@@ -75,6 +75,7 @@ def _tex(text: str) -> str:
         "δ": r"\delta ", "σ′": r"\sigma'", "σ": r"\sigma", "Σₖ": r"\sum_k ", "Σᵢ": r"\sum_i ", "Σⱼ": r"\sum_j ",
         "Σₓ": r"\sum_x ", "∂": r"\partial ", "·": r"\cdot ", "×": r"\times ", "−": "-", "→": r"\to ", "η": r"\eta ",
         "½": r"\tfrac12 ", "′": "'", "…": r"\dots ", "Cₓ": "C_x",
+        **{name: rf"\operatorname{{{name}}}" for name in ("sigmoid", "tanh", "relu", "softmax")},
     }
     for k in sorted(table, key=len, reverse=True):
         text = text.replace(k, table[k])

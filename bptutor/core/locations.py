@@ -24,10 +24,19 @@ def user_lessons_dir() -> Path:
     return data_dir() / "lessons"
 
 
-def bundled_lessons_dir() -> Path:
-    """Top-level lessons/ in a source checkout (editable install), else the copy inside the wheel."""
+def _shipped(top_level: str, in_wheel: str) -> Path:
+    """A top-level folder of a source checkout (editable install), else its copy in the wheel."""
     package = Path(__file__).resolve().parent.parent
-    checkout = package.parent / "lessons"
+    checkout = package.parent / top_level
     if checkout.is_dir() and (package.parent / "pyproject.toml").is_file():
         return checkout
-    return package / "_bundled_lessons"
+    return package / in_wheel
+
+
+def bundled_lessons_dir() -> Path:
+    return _shipped("lessons", "_bundled_lessons")
+
+
+def docs_dir() -> Path:
+    """lesson-format.md and authoring.md, shipped so `bptutor docs` works after pip install."""
+    return _shipped("docs", "_docs")

@@ -13,7 +13,8 @@ and `factor_2` when the cost is quadratic):
     cost           half_dropped, mean_over_outputs, ce_missing_term, sign_flip
     dC_da          sign_flip (with the cost a wrong-sign step would reach), factor_2, other_target,
                    wrong_cost_grad
-    sigma_prime    sigma_not_prime, prime_at_a, wrong_activation_prime, relu_kink
+    sigma_prime    sigma_not_prime, prime_at_a, z_in_prime (z put in a(1 − a) or 1 − a²), wrong_activation_prime,
+                   relu_kink
     delta (BP1)    missing_sigma_prime, prime_at_a, sigma_prime_twice, softmax_diagonal,
                    missing_jacobian, relu_kink
     delta (BP2)    transposed_w, single_term, sigma_prime_next_layer, missing_sigma_prime,
@@ -71,6 +72,7 @@ SLIP_TITLES: dict[str, str] = {
     "transposed_w": "index order of w mixed up (w_kj for w_jk)",
     "a_for_z": "a typed where z was asked",
     "z_for_a": "z typed where a was asked",
+    "z_in_prime": "z put where a belongs in σ′",
     "wrong_activation": "another activation function",
     "softmax_not_normalised": "softmax not divided by its sum",
     "half_dropped": "½ of the quadratic cost dropped",
@@ -397,6 +399,10 @@ def _sigma_prime(c: _Ctx) -> list[Slip]:
         Slip("sigma_not_prime", a, f"that is {as_} = σ({zs}) itself; the slope is {rule}."),
         Slip("prime_at_a", float(act.prime(np.array([a]))[0]), at_z + "."),
     ]
+    if act.name == "sigmoid":  # a(1 − a) with z put in for a
+        out.append(Slip("z_in_prime", z * (1 - z), f"σ′({zs}) = {as_}(1 − {as_}) uses the activation {as_} = {c.f(a)}, not {zs}."))
+    if act.name == "tanh":
+        out.append(Slip("z_in_prime", 1 - z * z, f"tanh′({zs}) = 1 − {as_}² uses the activation {as_} = {c.f(a)}, not {zs}."))
     others = (
         (name, float(ACTIVATIONS[name].prime(np.array([z]))[0]))
         for name in ("sigmoid", "tanh", "relu", "linear")

@@ -99,7 +99,7 @@ class Step:
 
     @property
     def phase(self) -> str:
-        if self.kind == "delta" and self.equation == "BP2":
+        if self.kind in ("delta", "sigma_prime") and self.equation in ("BP2", "σ′ (BP2)"):
             return BP2
         return PHASE[self.kind]
 
@@ -368,7 +368,7 @@ class _Builder:
         a_prev = self.sol.forward.a[l - 2][s - 1]
         w = self.net.w(l)[j - 1]
         b = self.net.b(l)[j - 1]
-        value = self.sol.forward.z[l - 2][s - 1, j - 1]
+        value = _clean(float(self.sol.forward.z[l - 2][s - 1, j - 1]), float(np.abs(w * a_prev).sum() + abs(b)))
         n = len(a_prev)
         def ops():
             return (
@@ -512,13 +512,23 @@ class _Builder:
         return self._step(
             "sigma_prime", s, l, j, k, label=label,
             question=f"the slope of the activation ({act.name}) at z of neuron {j} in layer {l}",
-            equation="σ′", general=act.prime_formula,
+            equation="σ′" if l == self.net.L else "σ′ (BP2)", general=act.prime_formula,
             indexed=act.prime_formula.replace("(z)", f"({sym('z', l, j)})"),
-            substituted=f"{label} = {act.name}′({self.f(z)})",
+            substituted=f"{label} = {self._prime_numbers(act.name, z, float(self.sol.forward.a[l - 1][s - 1, j - 1]))}",
             value=float(self.sol.backward.sigma_prime[l - 2][s - 1, j - 1]),
             operands=(Operand(sym("z", l, j), z, step_id("z", s, l, j, None)),),
             recompute=recompute, note=note,
         )
+
+    def _prime_numbers(self, name: str, z: float, a: float) -> str:
+        """The slope with the numbers in, all but the last operation."""
+        if name == "sigmoid":
+            return f"a(1 − a) = {self.f(a)} × (1 − {self.f(a)})"
+        if name == "tanh":
+            return f"1 − a² = 1 − {self.f(a)}²"
+        if name == "relu":
+            return f"relu′({self.f(z)}): z {'>' if z > 0 else '<' if z < 0 else '='} 0"
+        return "1 for every z"
 
     def _delta(self, s, l, j, k):
         value = float(self.sol.backward.delta[l - 2][s - 1, j - 1])
@@ -571,7 +581,7 @@ class _Builder:
                 indexed=f"{d} = {sym('a', l, j)} − y{sub(j)}",
                 substituted=f"{d} = {self.f(a[j - 1])} − {self.f(y[j - 1])}",
                 operands=ops, recompute=recompute,
-                note=f"The {act.name} slope cancels against the {cost.name} gradient: {why}.", **kw,
+                note=f"The {act.name} slope cancels against the {cost.name.replace('_', '-')} gradient: {why}.", **kw,
             )
         if act.elementwise:
             sp = float(self.sol.backward.sigma_prime[l - 2][s - 1, j - 1])
@@ -628,11 +638,11 @@ class _Builder:
         label = f"Σₖ {sym('w', l + 1, 'k', j)}{sym('δ', l + 1, 'k')}"
         return self._step(
             "bp2_sum", s, l, j, None, label=label,
-            question=f"the error that reaches neuron {j} of layer {l} from all {n} neurons of layer {l + 1}, before σ′",
+            question=f"the error that reaches neuron {j} of layer {l} from {'all ' + str(n) + ' neurons' if n > 1 else 'the one neuron'} of layer {l + 1}, before σ′",
             equation="BP2", general="Σₖ wˡ⁺¹ₖⱼ δˡ⁺¹ₖ   (BP2: (wˡ⁺¹)ᵀ δˡ⁺¹, row j)",
             indexed=" + ".join(f"{sym('w', l + 1, kk, j)}{sym('δ', l + 1, kk)}" for kk in range(1, min(n, 4) + 1)) + (" + …" if n > 4 else ""),
             substituted=" + ".join(self.f(t) for t in terms[:4]) + (f" + … ({n - 4} more)" if n > 4 else ""),
-            value=float(self.sol.backward.bp2_sum[l - 2][s - 1, j - 1]),
+            value=_clean(float(self.sol.backward.bp2_sum[l - 2][s - 1, j - 1]), float(np.abs(terms).sum())),
             operands=tuple(
                 Operand(f"{sym('w', l + 1, kk + 1, j)}{sym('δ', l + 1, kk + 1)}", float(terms[kk]), step_id("bp2_term", s, l, j, kk + 1))
                 for kk in range(n)
@@ -769,7 +779,7 @@ class _Builder:
         before, after = self.sol.cost, self.sol.cost_after
         return self._step(
             "cost_after", None, None, None, None, label="C′",
-            question="the batch cost after the step, with every new w and b",
+            question=f"the {'batch ' if self.m > 1 else ''}cost after the step, with every new w and b: run the forward pass again",
             equation="update", general="C′ = C(w′, b′): run the forward pass again with the new weights and biases",
             indexed="C′ = (1/m) Σₓ Cₓ(w′, b′)" if self.m > 1 else "C′ = C(w′, b′)",
             substituted=f"C′ = C(w′, b′), where C(w, b) = {self.f(before)} before the step",
@@ -783,6 +793,11 @@ _NEGATIVE_OPERAND = re.compile(r"(?<=[×·−+/(] )-(\d[\d.e+-]*)|(?<=[×·])-(\
 def _bracket_negatives(text: str) -> str:
     """'0.5 × -0.12' reads as a typo; write '0.5 × (-0.12)' as one would on paper."""
     return _NEGATIVE_OPERAND.sub(lambda m: f"(-{m[1] or m[2]})", text)
+
+
+def _clean(value: float, scale: float) -> float:
+    """A sum that cancels to round-off (2.8e-17 from -0.3 + 0.4 - 0.1) is 0 on paper."""
+    return 0.0 if abs(value) <= 1e-12 * scale else value
 
 
 def _guard(fn):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 TEMPLATE = """\
-# A bptutor lesson. Full reference: docs/lesson-format.md; a guide: docs/authoring.md.
+# A bptutor lesson. Full reference: `bptutor docs format`; a guide: `bptutor docs authoring`.
 # Check it with:  bptutor check {name}
 # Try it with:    bptutor {name}
 format_version: 1

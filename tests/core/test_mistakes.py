@@ -203,6 +203,7 @@ CATALOGUE = [
     # ---- sigma' ----
     ("C02", "s1.sigma_prime.l3.j1", 0.6795356, "sigma_not_prime", ("σ(z³₁)",)),  # a3 = sigma(z3) typed
     ("C02", "s1.sigma_prime.l3.j1", c02_sigma_prime_at_a, "prime_at_a", ("at z³₁", "not at a³₁")),  # sigma'(a)
+    ("C02", "s1.sigma_prime.l3.j1", 0.7516383 * (1 - 0.7516383), "z_in_prime", ("uses the activation a³₁",)),  # z(1 - z) for a(1 - a)
     ("TANH", "s1.sigma_prime.l2.j1", tanh_prime_sigmoid, "wrong_activation_prime", ("tanh", "sigmoid")),  # sigmoid'
     ("C08", "s1.sigma_prime.l2.j1", 1.0, "relu_kink", ("relu′(0) = 0", "not differentiable")),  # C08: x<0?0:1
     ("C08", "s1.sigma_prime.l2.j1", 0.5, "relu_kink", ("relu′(0) = 0", "0.5")),  # C08: max tie rule
