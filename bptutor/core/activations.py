@@ -18,13 +18,15 @@ def sigmoid(z: Array) -> Array:
     """1/(1+e^-z) computed from e^-|z|, which never overflows."""
     z = np.asarray(z, dtype=float)
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    r = 1.0 / (1.0 + e)
+    return np.where(z >= 0, r, e * r)
 
 
 def sigmoid_prime(z: Array) -> Array:
     """sigma(z)(1 - sigma(z)) as e^-|z| / (1 + e^-|z|)^2: accurate in both tails."""
     e = np.exp(-np.abs(np.asarray(z, dtype=float)))
-    return e / (1.0 + e) ** 2
+    r = 1.0 / (1.0 + e)
+    return e * r * r
 
 
 def softplus(z: Array) -> Array:
