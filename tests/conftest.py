@@ -75,9 +75,20 @@ def current_value_text(app, digits: int = 6) -> str:
     return fmt(step.value, digits)
 
 
+async def open_lesson(pilot):
+    """Wait for the lesson screen, step past its introduction, and return it."""
+    from bptutor.app.screens.lesson import LessonScreen
+
+    await pilot.pause()
+    await pilot.press("enter")  # past the introduction
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, LessonScreen)
+    return pilot.app.screen
+
+
 @pytest.fixture
 def helpers():
-    """type_answer / current_value_text / render_text, for tests that cannot import conftest."""
+    """type_answer / current_value_text / render_text / open_lesson, for tests that cannot import conftest."""
     from types import SimpleNamespace
 
-    return SimpleNamespace(type_answer=type_answer, value=current_value_text, text=render_text)
+    return SimpleNamespace(type_answer=type_answer, value=current_value_text, text=render_text, open_lesson=open_lesson)

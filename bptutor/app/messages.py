@@ -25,10 +25,12 @@ class AnswerSubmitted(Message):
 
 @dataclass
 class AnswerChecked(Message):
-    """The core judged an answer; `kind` is right / close / wrong / not_understood."""
+    """The core judged an answer; `kind` is right / close / wrong / not_understood; `notes`
+    say how the parser read the text (shown once, after the message, whatever the kind)."""
 
     kind: str
     message: str
+    notes: tuple[str, ...] = ()
 
 
 @dataclass

@@ -11,14 +11,6 @@ from bptutor.app.screens.worked import WorkedSolutionScreen
 from bptutor.app.widgets.answer_box import AnswerBox
 
 
-async def open_lesson(pilot) -> LessonScreen:
-    await pilot.pause()
-    await pilot.press("enter")  # past the introduction
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, LessonScreen)
-    return pilot.app.screen
-
-
 async def run_command(pilot, name: str) -> None:
     await pilot.press("ctrl+p")
     await pilot.pause()
@@ -32,7 +24,7 @@ async def run_command(pilot, name: str) -> None:
 async def test_f1_lists_every_key_while_typing(bp2_lesson, home, helpers):
     app = make_app(bp2_lesson)
     async with app.run_test(size=(100, 40)) as pilot:
-        screen = await open_lesson(pilot)
+        screen = await helpers.open_lesson(pilot)
         await pilot.press("0", ".", "5")  # F1 works with the answer box focused
         await pilot.press("f1")
         await pilot.pause()
@@ -50,7 +42,7 @@ async def test_f1_lists_every_key_while_typing(bp2_lesson, home, helpers):
 async def test_palette_restart_lesson(bp2_lesson, home, helpers):
     app = make_app(bp2_lesson)
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await open_lesson(pilot)
+        screen = await helpers.open_lesson(pilot)
         for _ in range(2):
             await helpers.type_answer(pilot, helpers.value(app))
         assert screen.session.position == 2
@@ -65,7 +57,7 @@ async def test_palette_restart_lesson(bp2_lesson, home, helpers):
 async def test_palette_worked_solution(bp2_lesson, home, helpers):
     app = make_app(bp2_lesson)
     async with app.run_test(size=(100, 30)) as pilot:
-        await open_lesson(pilot)
+        await helpers.open_lesson(pilot)
         await run_command(pilot, "worked solution")
         assert isinstance(app.screen, WorkedSolutionScreen)
         text = helpers.text(app)
@@ -81,7 +73,7 @@ async def test_palette_worked_solution(bp2_lesson, home, helpers):
 async def test_ctrl_n_returns_to_the_next_unsolved_step(bp2_lesson, home, helpers):
     app = make_app(bp2_lesson)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_lesson(pilot)
+        screen = await helpers.open_lesson(pilot)
         await helpers.type_answer(pilot, helpers.value(app))
         await pilot.press("f4")  # into the ledger
         await pilot.pause()

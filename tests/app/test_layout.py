@@ -5,7 +5,6 @@ from __future__ import annotations
 from textual.widget import Widget
 
 from bptutor.app.app import make_app
-from bptutor.app.screens.lesson import LessonScreen
 from bptutor.app.symbols import ENLARGE
 from bptutor.app.widgets.answer_box import AnswerBox
 from bptutor.app.widgets.enlarge import EnlargeNotice
@@ -15,12 +14,6 @@ from bptutor.app.widgets.step_panel import StepPanel
 VS16 = "\ufe0f"
 
 
-async def open_lesson(pilot) -> LessonScreen:
-    await pilot.pause()
-    await pilot.press("enter")
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, LessonScreen)
-    return pilot.app.screen
 
 
 def inside(widget: Widget, screen_region) -> bool:
@@ -30,7 +23,7 @@ def inside(widget: Widget, screen_region) -> bool:
 async def test_80x24_prompt_input_and_feedback_fully_visible(bp2_lesson, home, helpers):
     app = make_app(bp2_lesson)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_lesson(pilot)
+        screen = await helpers.open_lesson(pilot)
         # walk to the step with the longest question (a BP2 term) and answer wrongly once
         while screen.session.current.kind != "bp2_term":
             await helpers.type_answer(pilot, helpers.value(app))
@@ -75,7 +68,7 @@ async def test_no_rendered_string_contains_vs16(bp2_lesson, home, helpers, tmp_p
     async with app.run_test(size=(120, 40)) as pilot:
         seen = []
         seen.append(helpers.text(app))
-        screen = await open_lesson(pilot)
+        screen = await helpers.open_lesson(pilot)
         await helpers.type_answer(pilot, "2")
         await pilot.press("f2", "f2")
         await pilot.pause()

@@ -27,6 +27,7 @@ R = TypeVar("R")
 
 class TutorModal(ModalScreen[R]):
     DEFAULT_CLASSES = "tutor"
+    AUTO_FOCUS = ".dialog-body"  # the scrolling body takes the arrow and page keys at once
 
     def compose(self) -> ComposeResult:
         yield EnlargeNotice()

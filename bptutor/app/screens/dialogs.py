@@ -18,7 +18,8 @@ from .base import TutorModal
 
 
 class ResumeDialog(TutorModal[bool]):
-    """Saved progress was found: resume it (True) or start over (False)."""
+    """Saved progress was found: resume it (True) or start over (False). For a lesson already
+    finished, resuming is seeing its summary."""
 
     BINDINGS = [
         Binding("r", "choose(True)", "Resume"),
@@ -26,17 +27,22 @@ class ResumeDialog(TutorModal[bool]):
         Binding("escape", "choose(True)", "Resume", show=False),
     ]
 
-    def __init__(self, data: dict) -> None:
+    def __init__(self, data: dict, finished: bool = False) -> None:
         super().__init__()
         self.data = data
+        self.finished = finished
 
     def compose_body(self) -> ComposeResult:
         done, total = self.data.get("done", 0), self.data.get("total", 0)
         with Vertical(classes="dialog"):
-            yield Static("Saved progress found", classes="dialog-title", markup=False)
-            yield Static(f"You have done {done} of {total} steps of this lesson.", markup=False)
+            if self.finished:
+                yield Static("Lesson finished", classes="dialog-title", markup=False)
+                yield Static(f"You have done all {total} steps of this lesson.", markup=False)
+            else:
+                yield Static("Saved progress found", classes="dialog-title", markup=False)
+                yield Static(f"You have done {done} of {total} steps of this lesson.", markup=False)
             with Horizontal(classes="buttons"):
-                yield Button("Resume", id="resume", variant="primary")
+                yield Button("See the summary" if self.finished else "Resume", id="resume", variant="primary")
                 yield Button("Start over", id="start-over")
 
     def on_mount(self) -> None:

@@ -11,8 +11,7 @@ from functools import partial
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.containers import Horizontal, ScrollableContainer, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Footer, Static
 
@@ -34,15 +33,16 @@ from ..messages import (
 from ..widgets.answer_box import AnswerBox
 from ..widgets.feedback import FeedbackLine
 from ..widgets.ledger import Ledger
-from ..widgets.network_view import NetworkView
+from ..widgets.network_view import NetworkPane, NetworkView
 from ..widgets.step_panel import HintPanel, StepPanel
 from .base import TutorScreen
 from .dialogs import IntroScreen, ResumeDialog, StepDetailScreen
+from .palette import ScreenCommands
 from .summary import SummaryScreen
 from .worked import WorkedSolutionScreen
 
 
-class LessonCommands(Provider):
+class LessonCommands(ScreenCommands):
     """The lesson's commands in the command palette (ctrl+p)."""
 
     COMMANDS = (
@@ -53,19 +53,23 @@ class LessonCommands(Provider):
         ("Back to the lesson list", "lessons", "Progress is saved; you can come back"),
     )
 
-    def _run(self, action: str) -> None:
-        self.app.call_later(self.screen.run_action, action)
 
-    async def discover(self) -> Hits:
-        for name, action, help_text in self.COMMANDS:
-            yield DiscoveryHit(name, partial(self._run, action), help=help_text)
+MIN_LEDGER_ROWS = 3  # below the network, the ledger shows at least this many rows or none
 
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, action, help_text in self.COMMANDS:
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), partial(self._run, action), help=help_text)
+
+class TopRow(Horizontal):
+    """The network and the ledger. On a screen neither wide nor tall, when the network leaves
+    room for a few rows below it, the ledger's last rows go there (class -room, see app.tcss);
+    else F4 swaps the ledger in for the network."""
+
+    def fit(self) -> None:
+        screen = self.screen
+        spare = self.size.height - self.query_one(NetworkView).height_needed - 1  # 1: the ledger's rule
+        room = not (screen.has_class("-wide") or screen.has_class("-tall")) and spare >= 1 + MIN_LEDGER_ROWS
+        self.set_class(room, "-room")
+
+    def on_resize(self) -> None:
+        self.fit()
 
 
 class LessonScreen(TutorScreen):
@@ -88,9 +92,11 @@ class LessonScreen(TutorScreen):
         self.session: Session = start_session(lesson, store)
 
     def compose_body(self) -> ComposeResult:
-        yield Static(id="title", markup=False)
-        with Horizontal(id="top"):
-            with ScrollableContainer(id="network-pane"):
+        with Horizontal(id="header"):
+            yield Static(id="title", markup=False)  # the lesson's title, cut with … when narrow
+            yield Static(id="done", markup=False)
+        with TopRow(id="top"):
+            with NetworkPane(id="network-pane"):
                 yield NetworkView(id="network")
             yield Ledger(id="ledger")
         with VerticalScroll(id="prompt"):
@@ -107,17 +113,20 @@ class LessonScreen(TutorScreen):
         loaded = self.store.load(self.session.lesson_hash) if self.store else Loaded(None)
         if loaded.notice:
             self.app.notify(loaded.notice, title="Progress", severity="warning", timeout=10)
+        data = loaded.data
+        saved = bool(data and data.get("records"))
+        if saved:
+            self.session.resume(data)  # saves nothing: behind the dialog is the saved state, not step 1
         self.sync()
         self.query_one(AnswerBox).focus()
-        data = loaded.data
-        if data and data.get("records"):
-            self.app.push_screen(ResumeDialog(data), partial(self._resume_chosen, data))
+        if saved:
+            dialog = ResumeDialog(data, finished=self.session.finished)
+            self.app.push_screen(dialog, partial(self._resume_chosen, data))
         else:
             self._introduce()
 
     def _resume_chosen(self, data: dict, resume: bool | None) -> None:
-        if resume:
-            self.session.resume(data)
+        if resume:  # already resumed when the dialog opened; a finished lesson opens its summary
             self.post_message(PositionChanged())
             if not self.session.finished:
                 where = f"step {self.session.position + 1} of {self.session.total}"
@@ -137,7 +146,8 @@ class LessonScreen(TutorScreen):
         session = self.session
         step = session.current  # once: building a step costs O(its operands)
         done = session.done_count()
-        self.query_one("#title", Static).update(f"{self.lesson.title}   ·   {done} of {session.total} done")
+        self.query_one("#title", Static).update(self.lesson.title)
+        self.query_one("#done", Static).update(f"·  {done} of {session.total} done")
         self.query_one(NetworkView).show(session, step)
         self.query_one(Ledger).show(session)
         self.query_one(StepPanel).show(session, step)
@@ -146,9 +156,10 @@ class LessonScreen(TutorScreen):
         if session.finished != self._bindings_for_finished:  # the footer recomposes on every refresh
             self._bindings_for_finished = session.finished
             self.refresh_bindings()
+        self.query_one(TopRow).fit()
 
-    def show_feedback(self, kind: str, message: str) -> None:
-        self.query_one(FeedbackLine).show(kind, message)
+    def show_feedback(self, kind: str, message: str, notes: tuple[str, ...] = ()) -> None:
+        self.query_one(FeedbackLine).show(kind, message, notes)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("hint", "reveal"):
@@ -164,10 +175,7 @@ class LessonScreen(TutorScreen):
         if step is None or not message.text.strip():
             return
         verdict = self.session.submit(message.text)
-        text = verdict.message
-        if verdict.notes:
-            text += "  " + " ".join(verdict.notes)
-        self.post_message(AnswerChecked(verdict.kind, text))
+        self.post_message(AnswerChecked(verdict.kind, verdict.message, tuple(verdict.notes)))
         box = self.query_one(AnswerBox)
         if not verdict.right:
             box.select_all()  # typing again replaces the wrong answer; arrows keep it to edit
@@ -253,7 +261,7 @@ class LessonScreen(TutorScreen):
 
     # ---- what happened: re-render ----
     def on_answer_checked(self, message: AnswerChecked) -> None:
-        self.show_feedback(message.kind, message.message)
+        self.show_feedback(message.kind, message.message, message.notes)
 
     def on_step_completed(self, message: StepCompleted) -> None:
         self.sync()

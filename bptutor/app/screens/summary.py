@@ -14,6 +14,8 @@ from bptutor.core.notation import fmt
 from bptutor.core.session import AFTER_HINTS, AFTER_TRIES, FIRST_TRY, OUTCOME_WORDS, PHASES, REVEALED, Session, Summary
 
 from .base import TutorScreen
+from .palette import ScreenCommands
+from .worked import WorkedSolutionScreen
 
 ORDER = (FIRST_TRY, AFTER_TRIES, AFTER_HINTS, REVEALED)
 SHORT = {FIRST_TRY: "first try", AFTER_TRIES: "retry", AFTER_HINTS: "hints", REVEALED: "revealed"}
@@ -52,9 +54,21 @@ def slips_text(summary: Summary) -> str:
     return "\n".join(f"• {SLIP_TITLES.get(slip, slip.replace('_', ' '))}  ×{count}" for slip, count in summary.slips[:8])
 
 
+class SummaryCommands(ScreenCommands):
+    """The summary's commands in the command palette (ctrl+p)."""
+
+    COMMANDS = (
+        ("Restart lesson", "choose('restart')", "Forget this lesson's progress and start from the first step"),
+        ("Back to the lesson list", "choose('lessons')", "Progress is saved; you can come back"),
+        ("Show worked solution", "worked_solution", "Every step worked out: equation, numbers, value"),
+        ("Back to the lesson", "choose(None)", "The finished lesson, with its ledger"),
+    )
+
+
 class SummaryScreen(TutorScreen):
     """Dismisses with "restart", "lessons" or None (back to the finished lesson)."""
 
+    COMMANDS = {SummaryCommands}
     BINDINGS = [
         Binding("r", "choose('restart')", "Restart"),
         Binding("l", "choose('lessons')", "Lesson list"),
@@ -87,3 +101,6 @@ class SummaryScreen(TutorScreen):
 
     def action_choose(self, choice: str | None) -> None:
         self.dismiss(choice)
+
+    def action_worked_solution(self) -> None:
+        self.app.push_screen(WorkedSolutionScreen(self.session.steps, self.lesson.title))

@@ -14,8 +14,15 @@ class FeedbackLine(Static):
     def __init__(self, **kwargs) -> None:
         super().__init__("", markup=False, **kwargs)
 
-    def show(self, kind: str, message: str) -> None:
+    def show(self, kind: str, message: str, notes: tuple[str, ...] = ()) -> None:
+        """`notes`: how the answer was read (e.g. "^ read as power"), after the message."""
         for k in KINDS:
             self.set_class(k == kind, f"-{k}")
         sign = VERDICT_SIGNS.get(kind, "•")
-        self.update(Content(f"{sign} {message}") if message else Content(""))
+        if not message:
+            self.update(Content(""))
+            return
+        text = Content(f"{sign} {message}")
+        if notes:
+            text = Content.assemble(text, ("  · " + "; ".join(notes), "not bold italic"))
+        self.update(text)

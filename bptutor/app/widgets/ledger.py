@@ -15,7 +15,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from bptutor.core.notation import fmt
+from bptutor.core.notation import fmt, sub
 from bptutor.core.session import REVEALED, Session, StepRecord
 from bptutor.core.steps import Step
 
@@ -25,6 +25,12 @@ from ..symbols import MARKS, SHOWN
 MAX_FETCH = 64  # never more rows than this per fetch (the window on screen is usually less)
 COLUMNS = ((" step", 15), ("value", 10), ("yours", 10), ("  how", 12))
 WIDTH = sum(w for _, w in COLUMNS)
+SAMPLE_WIDTH = 7  # a lesson of several samples adds a first column: x₂, or "batch"
+
+
+def sample_cell(step: Step) -> str:
+    """Which sample a row belongs to (a lesson of several samples): " x₂", or " batch"."""
+    return f" x{sub(step.sample)}" if step.sample else " batch"
 
 
 def row_cells(step: Step, record: StepRecord | None, digits: int) -> tuple[list[str], str]:
@@ -53,7 +59,7 @@ class Ledger(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home", "move_to(0)", "First", show=False),
         Binding("end", "move_to(-1)", "Last", show=False),
-        Binding("enter", "choose", "Open step"),
+        Binding("enter", "choose", "Open"),  # short: the footer is full while the ledger has focus
     ]
 
     cursor: reactive[int] = reactive(-1, init=False)
@@ -63,19 +69,27 @@ class Ledger(ScrollView, can_focus=True):
         self._session: Session | None = None
         self._rows: dict[int, tuple[Step, StepRecord | None]] = {}
         self._length = 0
+        self._samples = False  # several samples: the first column says which one
 
     # ---- data ----
     def show(self, session: Session) -> None:
-        """Take the session's ledger length; follow the newest row unless the learner moved away."""
-        following = self.cursor < 0 or self.cursor >= self._length - 1
+        """Take the session's ledger length; follow the newest row unless the learner is
+        reviewing (the ledger has focus and its cursor is away from the end)."""
+        following = not self.has_focus or self.cursor < 0 or self.cursor >= self._length - 1
         self._session = session
         self._rows.clear()
         self._length = session.ledger_length()
-        self.virtual_size = Size(WIDTH, self._length + 1)
+        self._samples = session.steps.solution.problem.m > 1
+        self.set_class(self._samples, "-samples")
+        self.virtual_size = Size(self._width, self._length + 1)
         if following or self.cursor >= self._length:
             self.cursor = self._length - 1
         self._reveal_cursor()
         self.refresh()
+
+    @property
+    def _width(self) -> int:
+        return WIDTH + (SAMPLE_WIDTH if self._samples else 0)
 
     @property
     def length(self) -> int:
@@ -97,10 +111,11 @@ class Ledger(ScrollView, can_focus=True):
 
     # ---- drawing ----
     def render_line(self, y: int) -> Strip:
-        width = max(self.size.width, WIDTH)
+        width = max(self.size.width, self._width)
         if y == 0:
             style = self.get_component_rich_style("ledger--header")
-            return Strip([Segment(set_cell_size(self._line([h for h, _ in COLUMNS]), width), style)]).crop(0, self.size.width)
+            head = (set_cell_size(" x", SAMPLE_WIDTH) if self._samples else "") + self._line([h for h, _ in COLUMNS])
+            return Strip([Segment(set_cell_size(head, width), style)]).crop(0, self.size.width)
         row = int(self.scroll_offset.y) + y - 1
         if self._session is None or row >= self._length:
             return Strip.blank(self.size.width)
@@ -109,7 +124,8 @@ class Ledger(ScrollView, can_focus=True):
         style = self.get_component_rich_style(f"ledger--{key}")
         if row == self.cursor and self.has_focus:
             style = style + self.get_component_rich_style("ledger--cursor")
-        text = set_cell_size(self._line(cells), width)
+        text = (set_cell_size(sample_cell(step), SAMPLE_WIDTH) if self._samples else "") + self._line(cells)
+        text = set_cell_size(text, width)
         return Strip([Segment(text, style)]).crop(int(self.scroll_offset.x), int(self.scroll_offset.x) + self.size.width)
 
     @staticmethod

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.cells import cell_len
+from textual.containers import ScrollableContainer
 from textual.content import Content
 from textual.widgets import Static
 
@@ -68,6 +69,36 @@ def focus_of(step: Step | None, L: int, m: int) -> Focus | None:
     return Focus(s, {})
 
 
+QUANTITIES = ("z", "a", "δ")
+
+
+def relevant(step: Step | None, L: int) -> dict[int, tuple[str, ...]]:
+    """The quantities (z, a, δ) a step reads or asks for, per layer. A narrow view shows only
+    these, and just a for every other layer (the input layer always shows x)."""
+    if step is None:
+        return {}
+    l, kind = step.layer, step.kind
+    if kind in ("cost", "batch_cost", "cost_after"):
+        return {L: ("a",)}
+    if kind == "z":
+        return {l: ("z",), l - 1: ("a",)}
+    if kind == "a":
+        return {l: ("z", "a")}
+    if kind == "dC_da":
+        return {l: ("a",)}
+    if kind == "sigma_prime":
+        return {l: ("z",)}
+    if kind == "delta":
+        return {l: QUANTITIES} if l == L else {l: ("z", "δ"), l + 1: ("δ",)}
+    if kind in ("bp2_term", "bp2_sum"):
+        return {l: ("δ",), l + 1: ("δ",)}
+    if kind in ("grad_w", "batch_grad_w", "update_w") or (kind == "grad_check" and step.from_ is not None):
+        return {l: ("δ",), l - 1: ("a",)}
+    if kind in ("grad_b", "batch_grad_b", "update_b", "grad_check"):
+        return {l: ("δ",)}
+    return {}
+
+
 def window(n: int, focus: frozenset[int] | None) -> range:
     """1-based neurons shown of a layer of n."""
     if n <= DENSE:
@@ -78,17 +109,70 @@ def window(n: int, focus: frozenset[int] | None) -> range:
 
 
 class NetworkView(Static):
-    """Render with `show(session)`; the session is the only state."""
+    """Render with `show(session)`; the session is the only state. Inside a `NetworkPane` it
+    fits the pane's width (narrow columns when needed) and keeps the step's layers in view."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__("", markup=False, **kwargs)
+        self._shown: tuple[Session, Step | None] | None = None
+        self._fitted_to: int | None = None
+        self.height_needed = 0  # rows drawn (+1 for a sideways scrollbar): does the ledger fit below?
 
     def show(self, session: Session, step: Step | None) -> None:
-        self.update(render_network(session, step))
+        self._shown = (session, step)
+        self._draw()
+
+    def refit(self) -> None:
+        """The pane was resized: draw again if its width changed."""
+        if self._shown is not None and self._available() != self._fitted_to:
+            self._draw()
+
+    def _available(self) -> int | None:
+        pane = self.parent
+        if isinstance(pane, NetworkPane) and pane.size.width > 0:
+            return pane.scrollable_content_region.width
+        return None
+
+    def _draw(self) -> None:
+        assert self._shown is not None
+        session, step = self._shown
+        width = self._fitted_to = self._available()
+        lines, span = network_lines(session, step, width)
+        self.height_needed = len(lines) + (1 if width and max(map(_width, lines)) > width else 0)
+        self.update(Content("\n").join(Content.assemble(*line) for line in lines))
+        if width and span:
+            self.call_after_refresh(self._keep_in_view, span)
+
+    def _keep_in_view(self, span: tuple[int, int]) -> None:
+        pane = self.parent
+        if not isinstance(pane, NetworkPane):
+            return
+        width, x = pane.scrollable_content_region.width, pane.scroll_x
+        if span[1] > x + width:
+            x = span[1] - width
+        if span[0] < x:
+            x = span[0]
+        if x != pane.scroll_x:
+            pane.scroll_to(x=x, animate=False)
 
 
-def render_network(session: Session, step: Step | None) -> Content:
-    """`step` is session.current, fetched once by the caller."""
+class NetworkPane(ScrollableContainer):
+    """Holds the NetworkView; scrolls when even the narrow drawing does not fit."""
+
+    def on_resize(self) -> None:
+        for view in self.query_children(NetworkView):
+            view.refit()
+
+
+def render_network(session: Session, step: Step | None, width: int | None = None) -> Content:
+    """`step` is session.current, fetched once by the caller. Given the `width` available, a
+    network wider than that is drawn narrow: only the quantities the step uses (see `relevant`)."""
+    lines, _ = network_lines(session, step, width)
+    return Content("\n").join(Content.assemble(*line) for line in lines)
+
+
+def network_lines(session: Session, step: Step | None, width: int | None = None) -> tuple[list[Line], tuple[int, int] | None]:
+    """The lines of the view, and the x span of the layers the step uses (to scroll them into view)."""
     steps = session.steps
     sol = steps.solution
     net = sol.problem.network
@@ -146,23 +230,48 @@ def render_network(session: Session, step: Step | None) -> Content:
         columns.append(rows)
         neuron_rows.append(at)
 
-    # align the cells of each column into fixed-width fields
+    uses = relevant(step, L)
+    out, x_of = _arrange(net, columns, neuron_rows, focus, dense, None)
+    if width and max(map(_width, out)) > width:
+        out, x_of = _arrange(net, columns, neuron_rows, focus, dense, uses)
+    span = None
+    if uses:
+        first, last = min(uses), min(max(uses), L)
+        span = (x_of[first - 1][0], x_of[last - 1][1])
+    out.extend(_weight_lines(net, focus, width))
+    if step is None:
+        out.append([("All steps finished: every value is known.", DIM)])
+    return out, span
+
+
+def _arrange(net, columns, neuron_rows, focus: Focus | None, dense: bool, uses: dict[int, tuple[str, ...]] | None):
+    """Align each layer's cells into fixed-width fields and lay the layers side by side. With
+    `uses` (narrow), a layer shows only the quantities it lists, else just a. Returns the lines
+    and each layer's x span."""
+    sizes = net.sizes
     blocks: list[list[Line]] = []
     for layer, rows in enumerate(columns, 1):
+        if layer == 1:
+            keep = [0, 1]
+            head_cells = ["", "x"]
+        else:
+            wanted = QUANTITIES if uses is None else uses.get(layer, ("a",))
+            keep = [0, *(1 + i for i, q in enumerate(QUANTITIES) if q in wanted)]
+            head_cells = ["", *(f"{q}{sup(layer)}" for q in QUANTITIES if q in wanted)]
+        kept = [row if len(row) == 1 else [row[i] for i in keep] for row in rows]
         width_of: dict[int, int] = {}
-        for row in rows:
+        for row in kept:
             if len(row) > 1:
                 for i, (text, _) in enumerate(row):
                     width_of[i] = max(width_of.get(i, 0), cell_len(text))
         act = "input" if layer == 1 else net.act(layer).name
-        head_cells = ["", "x"] if layer == 1 else ["", f"z{sup(layer)}", f"a{sup(layer)}", f"δ{sup(layer)}"]
         for i, h in enumerate(head_cells):
             width_of[i] = max(width_of.get(i, 0), cell_len(h), 6 if i else 0)
         header: Line = []
         for i, h in enumerate(head_cells):
             header.append((_pad(h, width_of[i]) + (" " if i else ""), DIM))
         body = []
-        for row in rows:
+        for row in kept:
             if len(row) == 1:
                 body.append(row)
                 continue
@@ -170,12 +279,20 @@ def render_network(session: Session, step: Step | None) -> Content:
             for i, (text, style) in enumerate(row):
                 line.append((_pad(text, width_of[i]) + (" " if i else ""), style))
             body.append(line)
-        title = f"layer {layer} · {act}" + (f" ({sizes[layer - 1]})" if sizes[layer - 1] > DENSE else "")
+        name = f"layer {layer} · {act}" if uses is None else f"L{layer} {act}"
+        title = name + (f" ({sizes[layer - 1]})" if sizes[layer - 1] > DENSE else "")
         blocks.append([[(title, HEAD)], header, *body])
 
     widths = [max(_width(line) for line in block) for block in blocks]
     height = max(len(b) for b in blocks)
     offsets = [0 if dense else (height - len(b)) // 2 for b in blocks]
+    gutter = 3 if dense else 5
+    x_of = []
+    x = 0
+    for c, w in enumerate(widths):
+        x += gutter if c else 0
+        x_of.append((x, x + w))
+        x += w
     out: list[Line] = []
     for r in range(height):
         line: Line = []
@@ -187,11 +304,7 @@ def render_network(session: Session, step: Step | None) -> Content:
             line.extend(cell)
             line.append((" " * (widths[c] - _width(cell)), ""))
         out.append(line)
-
-    out.extend(_weight_lines(net, focus))
-    if step is None:
-        out.append([("All steps finished: every value is known.", DIM)])
-    return Content("\n").join(Content.assemble(*line) for line in out)
+    return out, x_of
 
 
 def _pad(text: str, width: int) -> str:
@@ -235,7 +348,9 @@ def _gutter(layer: int, r: int, neuron_rows, offsets, focus: Focus | None) -> Li
     ]
 
 
-def _weight_lines(net, focus: Focus | None) -> list[Line]:
+def _weight_lines(net, focus: Focus | None, width: int | None = None) -> list[Line]:
+    """The weights the step uses, under the network; cut to `width` (when given) so that a
+    narrow view does not scroll sideways for them."""
     if not focus or not focus.weights:
         return []
     layer, rows_j, cols_k = focus.weights
@@ -245,23 +360,32 @@ def _weight_lines(net, focus: Focus | None) -> list[Line]:
     ks = sorted(cols_k) if cols_k is not None else range(1, n_in + 1)
     if len(js) == 1 and len(ks) == 1:
         j, k = js[0], ks[0]
-        return [
-            [
-                (f"{sym('w', layer, j, k)} = {fmt(float(w[j - 1, k - 1]))}", HI),
-                (f"  the weight into neuron {j} of layer {layer} from neuron {k} of layer {layer - 1}", DIM),
-            ]
-        ]
+        value: Part = (f"{sym('w', layer, j, k)} = {fmt(float(w[j - 1, k - 1]))}", HI)
+        words: Part = (f"  the weight into neuron {j} of layer {layer} from neuron {k} of layer {layer - 1}", DIM)
+        if width and _width([value, words]) > width:
+            words = (f"  into {j} of layer {layer} from {k} of layer {layer - 1}", DIM)
+        return [[value, words] if not width or _width([value, words]) <= width else [value]]
     if len(js) == 1:
         j = js[0]
-        name, pairs = f"{sym('w', layer, j, 'k')} (row {j} of w{sup(layer)})", [(j, k) for k in ks[:MAX_WEIGHTS]]
-        more = len(ks) - MAX_WEIGHTS
+        name, short = f"{sym('w', layer, j, 'k')} (row {j} of w{sup(layer)})", sym("w", layer, j, "k")
+        pairs, total = [(j, k) for k in ks[:MAX_WEIGHTS]], len(ks)
     else:
         k = ks[0]
-        name, pairs = f"{sym('w', layer, 'k', k)} (column {k} of w{sup(layer)})", [(j, k) for j in js[:MAX_WEIGHTS]]
-        more = len(js) - MAX_WEIGHTS
-    parts: Line = [(name + ": ", DIM)]
-    for j, k in pairs:
-        parts.append((f"{sym('w', layer, j, k)} = {fmt(float(w[j - 1, k - 1]))}   ", HI))
-    if more > 0:
-        parts.append((f"… ({more} more)", DIM))
+        name, short = f"{sym('w', layer, 'k', k)} (column {k} of w{sup(layer)})", sym("w", layer, "k", k)
+        pairs, total = [(j, k) for j in js[:MAX_WEIGHTS]], len(js)
+
+    def line(name: str, pairs: list[tuple[int, int]]) -> Line:
+        parts: Line = [(name + ": ", DIM)]
+        for j, k in pairs:
+            parts.append((f"{sym('w', layer, j, k)} = {fmt(float(w[j - 1, k - 1]))}   ", HI))
+        if total > len(pairs):
+            parts.append((f"… ({total - len(pairs)} more)", DIM))
+        return parts
+
+    parts = line(name, pairs)
+    if width and _width(parts) > width:
+        parts = line(short, pairs)
+        while len(pairs) > 1 and _width(parts) > width:
+            pairs = pairs[:-1]
+            parts = line(short, pairs)
     return [parts]

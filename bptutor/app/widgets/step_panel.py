@@ -13,6 +13,13 @@ from bptutor.core.steps import Step
 MAX_OPERANDS = 6  # a z step of a 784-input layer has 1569 operands; list only a few
 
 
+def sample_words(step: Step, m: int) -> str:
+    """Which sample a step belongs to, for a lesson of m > 1 samples ("" for one sample)."""
+    if m <= 1:
+        return ""
+    return f"sample {step.sample} of {m}" if step.sample else f"whole batch of {m}"
+
+
 def prompt_text(session: Session, step: Step | None) -> Content:
     """`step` is session.current, fetched once by the caller (building a step is not free)."""
     if step is None:
@@ -20,8 +27,11 @@ def prompt_text(session: Session, step: Step | None) -> Content:
             ("Lesson complete. ", "$success bold"),
             (f"All {session.total} steps are done. F5 shows the summary; ctrl+p has more.", ""),
         )
-    parts: list = [
-        (f"Step {session.position + 1} of {session.total}", "$text-muted"),
+    parts: list = [(f"Step {session.position + 1} of {session.total}", "$text-muted")]
+    where = sample_words(step, session.steps.solution.problem.m)
+    if where:
+        parts += [(" · ", "$text-muted"), (where, "$secondary bold")]
+    parts += [
         (" · uses ", "$text-muted"),
         (step.equation, "$text-muted bold"),
         "\n",
