@@ -93,7 +93,7 @@ def cmd_solve(path: Path, markdown: bool) -> int:
     if markdown:
         sys.stdout.write(solution_markdown(lesson.title, steps, lesson.summary))
     else:
-        json.dump(solution_json(lesson.title, steps), sys.stdout)
+        json.dump(solution_json(lesson.title, steps), sys.stdout, allow_nan=False)
         sys.stdout.write("\n")
     return 0
 

@@ -64,8 +64,16 @@ def test_missing_file_exit_2():
 def test_solve_json_follows_the_contract():
     out = run("solve", str(CASES / "C01.yaml"), "--json")
     assert out.returncode == 0, out.stderr
-    data = json.loads(out.stdout)
+    data = json.loads(out.stdout, parse_constant=lambda name: pytest.fail(f"{name} is not JSON"))
     assert data["sizes"] == [2, 2, 2]
+    L = len(data["sizes"])
+    for s in data["samples"]:  # z, delta and the gradients start at layer 2, a at layer 1
+        assert len(s["a"]) == L and all(len(v) == L - 1 for v in (s["z"], s["delta"], s["grad_w"], s["grad_b"]))
+    with_from = {"bp2_term", "grad_w", "batch_grad_w", "update_w"}
+    for step in data["steps"]:
+        assert {"id", "kind", "sample", "layer", "neuron", "label", "formula", "value", "asked"} <= set(step), step
+        assert ("from" in step) == (step["kind"] in with_from), step
+        assert isinstance(step["asked"], bool) and isinstance(step["value"], float)
     s = data["samples"][0]
     assert s["a"][0] == [1.0, 0.5]  # a starts at layer 1
     assert s["z"][0] == pytest.approx([0.3, 0.1])  # z starts at layer 2
@@ -93,9 +101,22 @@ def test_solve_markdown_is_a_derivation():
     assert out.returncode == 0
     md = out.stdout
     assert md.startswith("# BP2: three neurons feeding two")
-    i_eq, i_val = md.index("\\delta ^{2}_{1} = (\\sum_k"), md.index("**δ²₁**")
-    assert i_val < i_eq  # the heading, then the equation, then the numbers
-    assert "$" in md and "Traceback" not in md
+    lines = md.splitlines()
+    rule = next(i for i, line in enumerate(lines) if line.startswith("*BP2, in general:*"))
+    at = lines.index("**δ²₁**: how much the cost changes with z of neuron 1 in layer 2 *(asked)*  ")
+    assert rule < at  # the rule is stated before it is used
+    # the equation with this step's indices, then the numbers, then the value
+    assert lines[at + 1].startswith("$\\delta ^{2}_{1} = (\\sum_k")
+    assert lines[at + 2].startswith("$\\delta ^{2}_{1} = 0.") and "\\times" in lines[at + 2]
+    assert lines[at + 3].startswith("$= ") and lines[at + 3] != lines[at + 2]
+    assert "Traceback" not in md
+
+
+def test_solve_markdown_explains_the_cancellation():
+    md = run("solve", str(ROOT / "lessons" / "09-cross-entropy-cancellation.yaml"), "--markdown").stdout
+    rule = next(line for line in md.splitlines() if line.startswith("*BP1 (cancellation), in general:*"))
+    assert "their product is a − y" in rule
+    assert "## The update" in md  # one sample: no mini-batch heading
 
 
 def test_new_writes_a_lesson_that_passes_check(tmp_path):

@@ -74,7 +74,8 @@ def _tex(text: str) -> str:
     table = {
         "δ": r"\delta ", "σ′": r"\sigma'", "σ": r"\sigma", "Σₖ": r"\sum_k ", "Σᵢ": r"\sum_i ", "Σⱼ": r"\sum_j ",
         "Σₓ": r"\sum_x ", "∂": r"\partial ", "·": r"\cdot ", "×": r"\times ", "−": "-", "→": r"\to ", "η": r"\eta ",
-        "½": r"\tfrac12 ", "′": "'", "…": r"\dots ", "Cₓ": "C_x",
+        "½": r"\tfrac12 ", "′": "'", "…": r"\dots ", "Cₓ": "C_x", "Δ": r"\Delta ", "ε": r"\epsilon ",
+        "ln ": r"\ln ", "ln(": r"\ln(", "exp(": r"\exp(",
         **{name: rf"\operatorname{{{name}}}" for name in ("sigmoid", "tanh", "relu", "softmax")},
     }
     for k in sorted(table, key=len, reverse=True):
@@ -103,23 +104,31 @@ def _tex(text: str) -> str:
 
 
 def solution_markdown(title: str, steps: StepList, summary: str | None = None, limit: int = 5000) -> str:
-    """Derivation notes: for each step its equation, then the numbers, then the value."""
+    """Derivation notes: each rule stated once, then for each step its equation with the indices,
+    then the numbers, then the value, and the author's note where there is one."""
     digits = steps.precision
     lines = [f"# {title}", ""]
     if summary:
         lines += [summary.strip(), ""]
-    current_sample = object()
+    current_sample, stated = object(), set()
     shown: Iterable[Step] = (steps[i] for i in range(min(len(steps), limit)))
     for s in shown:
         if s.sample != current_sample:
-            current_sample = s.sample
-            head = f"Sample {s.sample}" if s.sample is not None else "Mini-batch and update"
+            current_sample, stated = s.sample, set()
+            head = f"Sample {s.sample}" if s.sample is not None else ("Mini-batch and update" if steps.solution.problem.m > 1 else "The update")
             lines += [f"## {head}", ""]
+        if s.equation not in stated:  # state each rule once per section, then apply it
+            stated.add(s.equation)
+            rule, _, why = s.general.partition("   (")  # a cancellation says why in words after the rule
+            why = f" ({why}" if why else ""
+            lines += [f"*{s.equation}, in general:* ${_tex(rule)}${why}", ""]
         mark = " *(asked)*" if s.asked else ""
         lines.append(f"**{s.label}**: {s.question}{mark}  ")
-        lines.append(f"{s.equation}: ${_tex(s.indexed)}$  ")
+        lines.append(f"${_tex(s.indexed)}$  ")
         lines.append(f"${_tex(s.substituted)}$  ")
         lines.append(f"$= {fmt(s.value, max(digits, 6))}$")
+        if s.note:
+            lines += ["", f"> {s.note.strip()}"]
         lines.append("")
     if len(steps) > limit:
         lines.append(f"*… {len(steps) - limit} more steps not written; use `--json` for all of them.*")

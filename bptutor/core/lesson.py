@@ -6,7 +6,8 @@ Three passes, each reporting in the author's words:
    `loc` is mapped back to the YAML node; its messages are never shown, only rewritten ones.
 3. `_Meaning`: what needs several keys at once: matrix shapes against `sizes`, names,
    limits, costs against activations, selectors against the network.
-A valid lesson is then run forward once for warnings (ReLU kinks, saturated outputs).
+A valid lesson is then solved once: a value beyond float64 is an error (`finite`), and ReLU
+kinks and saturated outputs are warnings.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pydantic_core import PydanticCustomError
 
 from .activations import ACTIVATIONS
 from .costs import COSTS
+from .finite import range_errors
 from .network import Network, Problem, forward
 from .selectors import STEP_KINDS, Selector
 from .steps import GradCheck
@@ -340,6 +342,9 @@ def _load(text: str, path: str, digest: str) -> tuple[Lesson, list[Diagnostic]]:
     if errors or parsed is None:
         raise LessonError(errors)
     lesson = _build(parsed, path, digest, source.positions())
+    overflow = range_errors(lesson.problem(), source)
+    if overflow:
+        raise LessonError(overflow)
     return lesson, _warnings(lesson, source)
 
 

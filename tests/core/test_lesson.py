@@ -758,6 +758,44 @@ def test_messages_never_show_library_internals():
             assert not any(word in message for word in INTERNAL_WORDS), message
 
 
+# =========================================================================== float64's range
+
+# One output neuron, one input of 1: z^2_1 is the weight. Lines: 4 is the sample.
+def _one_neuron(activation: str, cost: str, weight: str, y: str) -> str:
+    return (
+        f"title: t\nnetwork: {{sizes: [1, 1], activation: {activation}, weights: [[[{weight}]]], biases: [[0]]}}\n"
+        f"cost: {cost}\nsamples:\n  - {{x: [1], y: [{y}]}}\nlearning_rate: 0.5\n"
+    )
+
+
+SATURATED = "the output layer is saturated (an a^2 rounds to exactly 0 or 1); keep every |z^2| below about 700, or smaller still for a lesson worked by hand"
+RANGE_OF_FLOAT64 = [
+    # w x + b = 1e308 + 1e308 overflows z
+    ("overflow-z", _one_neuron("sigmoid", "quadratic", "1e308", "0").replace("biases: [[0]]", "biases: [[1e308]]"),
+     "t.yaml:5:5: sample 1: z^2_1 comes out as inf, beyond what float64 can hold; make the weights, biases or inputs smaller"),
+    # sigmoid + cross-entropy at z = 1000: 1 - a is 0 in float64, so dC/da = (1 - y)/(1 - a) has no value
+    ("ce-sigmoid-1000", _one_neuron("sigmoid", "cross_entropy", "1000", "0.5"),
+     f"t.yaml:5:5: sample 1: dC/da^2_1 comes out as inf, beyond what float64 can hold; {SATURATED}"),
+    # sigmoid + log-likelihood at z = -1000: a is 0, so dC/da = -y/a has no value
+    ("ll-sigmoid-minus-1000", _one_neuron("sigmoid", "log_likelihood", "-1000", "1"),
+     f"t.yaml:5:5: sample 1: dC/da^2_1 comes out as -inf, beyond what float64 can hold; {SATURATED}"),
+    # a linear output of 1e300 squares past float64 in the quadratic cost
+    ("quadratic-cost", _one_neuron("linear", "quadratic", "1e300", "0"),
+     "t.yaml:5:5: sample 1: the cost C_x comes out as inf, beyond what float64 can hold; make the weights, biases, inputs or learning_rate smaller"),
+]
+
+
+@pytest.mark.parametrize("text, expected", cases(RANGE_OF_FLOAT64))
+def test_values_beyond_float64_are_errors(text, expected):
+    assert errors(text) == [expected]
+
+
+def test_saturated_cross_entropy_below_the_limit_still_loads():
+    # z = 40: a rounds to 1.0, but 1 - a = sigma(-40) is still a float64, so dC/da is finite
+    lesson, warnings = loads(_one_neuron("sigmoid", "cross_entropy", "40", "0"))
+    assert len(warnings) == 1 and "saturated" in warnings[0]
+
+
 # =========================================================================== warnings
 
 
