@@ -42,6 +42,7 @@ def solution_json(title: str, steps: StepList) -> dict:
         "grad_w": _nested(sol.grad_w),
         "grad_b": _nested(sol.grad_b),
     }
+    out["updated"] = None  # a lesson without a learning_rate stops before the update
     if sol.updated is not None:
         out["updated"] = {
             "weights": _nested(sol.updated.weights),

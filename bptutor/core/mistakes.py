@@ -646,6 +646,17 @@ def _grad_w(c: _Ctx) -> list[Slip]:
                     f"that is ∂C/∂{sym('w', other, j, k)}; {ws} is numbered by the layer it feeds, layer {l}: {rule}.",
                 )
             )
+    below = c.sp(l - 1) if l >= 3 else None
+    if below is not None and 1 <= k <= c.n(l - 2):
+        # C01: w^l taken as leaving layer l - 1 towards l - 1's own inputs: a^(l-2)_k σ′(z^(l-1)_k) δ^l_j
+        out.append(
+            Slip(
+                "wrong_layer_w",
+                float(c.a(l - 2)[k - 1]) * float(below[k - 1]) * dj,
+                f"that reaches back to layer {l - 2}; {ws} is numbered by the layer it feeds (layer {l}) and comes "
+                f"from layer {l - 1}, so BP4 needs only {_asym(l - 1, k)} and {d}: {rule}.",
+            )
+        )
     out += _kink_slips(c, l, j, ak, f"{d} = 0 and so is {rule.split(' = ')[0]}")
     return out
 

@@ -772,8 +772,27 @@ class _Builder:
             value=(up - down) / (2 * eps),
             operands=(Operand(f"C({name} + ε)", up), Operand(f"C({name} − ε)", down), Operand("2ε", 2 * eps)),
             recompute=lambda v: (v[0] - v[1]) / v[2],
-            note="Backprop's partial derivative is the limit of this ratio as ε shrinks; the two agree to many digits.",
+            note=self._grad_check_note((up - down) / (2 * eps), float(backprop)),
         )
+
+    def _grad_check_note(self, nudged: float, backprop: float) -> str:
+        """Say honestly whether the two agree, and why not at a ReLU kink (case C08)."""
+        gap = abs(nudged - backprop) / max(abs(nudged) + abs(backprop), 1e-300)
+        if gap < 1e-4:
+            return "Backprop's partial derivative is the limit of this ratio as ε shrinks; here the two agree to about 4 significant figures or better."
+        kinks = [
+            f"z{sup(l)}{sub(j + 1)}"
+            for l in range(2, self.net.L + 1)
+            if self.net.act(l).name == "relu"
+            for j in np.flatnonzero(np.any(np.abs(self.sol.forward.z[l - 2]) <= 1e-12, axis=0))
+        ]
+        if kinks:
+            return (
+                f"The two disagree: {', '.join(kinks[:3])} = 0 sits on ReLU's kink, where relu has no derivative. "
+                "The nudge sees the mean of the slopes on either side; backprop uses the convention relu′(0) = 0. "
+                "A gradient check must skip such points."
+            )
+        return f"The two differ by {gap:.1e} relative: ε is too large for how sharply the cost curves here; a smaller ε would agree better."
 
     def _cost_after(self, s, l, j, k):
         before, after = self.sol.cost, self.sol.cost_after

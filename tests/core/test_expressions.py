@@ -6,6 +6,7 @@ import math
 import pathlib
 import re
 import time
+from datetime import timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -395,13 +396,17 @@ def _finite_or_syntax_error(text: str) -> None:
         assert isinstance(got.value, float) and math.isfinite(got.value)
 
 
-@settings(deadline=None, max_examples=500)
+# A generous per-example deadline is the hang guard: a parse takes microseconds, a hang forever.
+HANG_GUARD = timedelta(seconds=2)
+
+
+@settings(deadline=HANG_GUARD, max_examples=500)
 @given(st.text(max_size=300))
 def test_any_text_gives_a_finite_float_or_a_syntax_error(text: str) -> None:
     _finite_or_syntax_error(text)
 
 
-@settings(deadline=None, max_examples=1500)
+@settings(deadline=HANG_GUARD, max_examples=1500)
 @given(grammar_text)
 def test_grammar_like_text_gives_a_finite_float_or_a_syntax_error(text: str) -> None:
     _finite_or_syntax_error(text)

@@ -239,6 +239,7 @@ CATALOGUE = [
     ("C01", "s1.grad_w.l3.j1.k2", 0.5055582 * -0.1235952, "a_of_layer_l", ("a²₂", "a³₁")),  # a3_1 for a2_2
     ("C01", "s1.grad_w.l3.j1.k1", 0.5744425 * -0.008030384, "wrong_layer_delta", ("δ²₁", "δ³₁")),  # delta2 for delta3
     ("C01", "s1.grad_w.l3.j1.k1", -0.008030384, "wrong_layer_w", ("∂C/∂w²₁₁", "layer it feeds")),  # dC/dw2_11
+    ("C01", "s1.grad_w.l3.j1.k1", -0.03021387, "wrong_layer_w", ("layer 1", "layer it feeds", "a²₁")),  # C01: x_1 δ³₁ σ′(z²₁)
     ("C01", "s1.grad_w.l3.j1.k1", -0.1235952, "grad_b_for_w", ("∂C/∂b³₁", "a²₁")),  # the a factor left out
     ("C08", "s1.grad_w.l2.j1.k1", 2.0, "relu_kink", ("relu′(0) = 0",)),  # C08: dC/dw2 = [2, 4] with relu'(0) = 1
     ("C08", "s1.grad_w.l2.j1.k2", 4.0, "relu_kink", ("relu′(0) = 0",)),  # C08, second weight

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bptutor.core.backprop import solve
+from bptutor.core.backprop import batch_cost, solve
 from bptutor.core.network import Network, Problem
 from bptutor.core.selectors import Selector
 from bptutor.core.steps import StepList, parse_step_id, step_id
@@ -59,19 +59,66 @@ def check_against_arrays(steps: StepList) -> int:
     return checked
 
 
-@settings(max_examples=30, deadline=None)
+# (output activation, cost) pairs, so that softmax BP1, both cancellation steps and the log
+# costs' dC/da are recomputed too; the hidden layers draw from the elementwise activations.
+OUTPUT_PAIRS = [(out, "quadratic") for out in ("sigmoid", "tanh", "relu", "linear", "softmax")] + [
+    (out, cost) for out in ("sigmoid", "softmax") for cost in ("cross_entropy", "log_likelihood")
+]
+
+
+@settings(max_examples=60, deadline=None)
 @given(
     sizes=st.lists(st.integers(1, 4), min_size=2, max_size=5),
     m=st.integers(1, 3),
     seed=st.integers(0, 10_000),
-    act=st.sampled_from(["sigmoid", "tanh", "relu", "linear"]),
+    hidden=st.sampled_from(["sigmoid", "tanh", "relu", "linear"]),
+    pair=st.sampled_from(OUTPUT_PAIRS),
 )
-def test_every_term_equals_its_equation(sizes, m, seed, act):
-    steps = StepList(solve(make(tuple(sizes), act, m=m, seed=seed)))
+def test_every_term_equals_its_equation(sizes, m, seed, hidden, pair):
+    out, cost = pair
+    sizes = list(sizes)
+    if out == "softmax":
+        sizes[-1] = max(sizes[-1], 2)
+    p = make(tuple(sizes), [hidden] * (len(sizes) - 2) + [out], cost=cost, m=m, seed=seed)
+    if cost == "log_likelihood":  # targets that sum to 1, as the softmax cancellation needs
+        p = Problem.build(p.network, cost, p.x, p.y / p.y.sum(axis=1, keepdims=True), p.eta)
+    steps = StepList(solve(p))
     assert check_against_arrays(steps) > 0
     for st_ in steps:
         if st_.operands:  # the step's own formula over its quoted operands gives its value
             assert st_.recompute([o.value for o in st_.operands]) == pytest.approx(st_.value, rel=1e-9, abs=1e-12), st_.id
+
+
+def _grad_check_step(case: str):
+    from pathlib import Path
+
+    from bptutor.core.lesson import load_lesson_text
+
+    text = (Path(__file__).parent.parent / "data" / "cases" / f"{case}.yaml").read_text()
+    lesson, _ = load_lesson_text(text + "grad_check:\n  - {layer: 2, neuron: 1, from: 1}\n", f"{case}.yaml")
+    steps = StepList.of_lesson(lesson)
+    return steps, next(s for s in steps if s.kind == "grad_check")
+
+
+def test_grad_check_is_the_central_difference_and_agrees_with_backprop():
+    steps, step = _grad_check_step("C02")
+    p, eps = steps.solution.problem, 1e-3
+    w_up, w_down = [w.copy() for w in p.network.weights], [w.copy() for w in p.network.weights]
+    w_up[0][0, 0] += eps
+    w_down[0][0, 0] -= eps
+    up = batch_cost(p, p.network.with_params(w_up, p.network.biases))
+    down = batch_cost(p, p.network.with_params(w_down, p.network.biases))
+    assert step.value == pytest.approx((up - down) / (2 * eps), rel=1e-12)
+    assert step.value == pytest.approx(-0.01279493, rel=1e-5)  # C12: backprop's dC/dw2_11
+    assert "agree" in step.note and "disagree" not in step.note
+
+
+def test_grad_check_at_a_relu_kink_says_why_it_disagrees():
+    # C08: z2_1 = 0 exactly; the nudge sees (0 + 2)/2 = 1 while backprop, with relu'(0) = 0, says 0
+    steps, step = _grad_check_step("C08")
+    assert step.value == pytest.approx(1.0, abs=2e-3)
+    assert steps.solution.grad_w[0][0, 0] == 0.0
+    assert "disagree" in step.note and "z²₁ = 0" in step.note and "relu′(0) = 0" in step.note
 
 
 def test_uses_point_backwards_and_ids_are_unique():
