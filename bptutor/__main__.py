@@ -75,7 +75,7 @@ def cmd_check(files: list[Path]) -> int:
         seen = {(w.line, w.col) for w in warnings}  # the loader already explained that spot
         for w in [*warnings, *(w for w in lint(lesson) if (w.line, w.col) not in seen)]:
             print(w, file=sys.stderr)
-        print(f"{path}: ok", file=sys.stderr)
+        print(f"{path}: ok")
     return 2 if bad else 0
 
 

@@ -30,7 +30,7 @@ def test_help_and_version():
 def test_check_valid_lessons_exit_0():
     out = run("check", *map(str, LESSONS))
     assert out.returncode == 0, out.stderr
-    assert out.stderr.count(": ok") == len(LESSONS)
+    assert out.stdout.count(": ok") == len(LESSONS) and out.stderr == ""  # warnings and errors only on stderr
 
 
 def test_check_invalid_lesson_exit_2_with_file_line_col(tmp_path):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
+from textual.screen import Screen
 
 from bptutor.core.locations import bundled_lessons_dir, user_lessons_dir
 from bptutor.core.progress import ProgressStore
@@ -57,6 +59,12 @@ class BPTutorApp(App):
 
     def on_lesson_chosen(self, message: LessonChosen) -> None:
         self.open_lesson(message.entry)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Only what a learner needs: Textual's Keys panel lists cursor keys of no use here."""
+        yield SystemCommand("Help", "Every key of bptutor (F1)", self.action_help)
+        yield SystemCommand("Theme", "Change the colours", self.action_change_theme)
+        yield SystemCommand("Quit", "Quit; progress is already saved (ctrl+q)", self.action_quit)
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):

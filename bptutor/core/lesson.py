@@ -453,7 +453,7 @@ def _problem(source: Source, kind: str, loc: Loc, ctx: dict, value: Any) -> str:
 
 def _value_problem(expected: str, got: str, shown: str, described: str) -> str:
     if got == "boolean":
-        fix = {"a number": "write 1/0 (quoting it makes text, not a number)", "text": "put it in quotes"}.get(expected, "write a number")
+        fix = {"a number": "write 1 or 0 (quoting it makes text, not a number)", "text": "put it in quotes"}.get(expected, "write a number")
         return f"expected {expected}, got boolean {shown} - {fix}"
     if got == "nonfinite":
         return f"{shown} is not a finite number"

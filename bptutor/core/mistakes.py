@@ -13,14 +13,14 @@ and `factor_2` when the cost is quadratic):
     cost           half_dropped, mean_over_outputs, ce_missing_term, sign_flip
     dC_da          sign_flip (with the cost a wrong-sign step would reach), factor_2, other_target,
                    wrong_cost_grad
-    sigma_prime    sigma_not_prime, prime_at_a, z_in_prime (z put in a(1 − a) or 1 − a²), wrong_activation_prime,
-                   relu_kink
+    sigma_prime    sigma_not_prime, prime_at_a, z_in_prime (z put in a(1 − a) or 1 − a²), wrong_layer_prime,
+                   wrong_activation_prime, relu_kink
     delta (BP1)    missing_sigma_prime, prime_at_a, sigma_prime_twice, softmax_diagonal,
                    missing_jacobian, relu_kink
-    delta (BP2)    transposed_w, single_term, sigma_prime_next_layer, missing_sigma_prime,
+    delta (BP2)    transposed_w, single_term, term_sign, sigma_prime_next_layer, missing_sigma_prime,
                    prime_at_a, wrong_layer_delta, relu_kink
     bp2_term       transposed_w, wrong_layer_w
-    bp2_sum        transposed_w, single_term, sigma_prime_too_early
+    bp2_sum        transposed_w, single_term, term_sign, sigma_prime_too_early
     grad_b         grad_w_for_b, wrong_layer_delta, relu_kink
     grad_w         transposed_w, a_of_layer_l, wrong_layer_delta, wrong_layer_w, grad_b_for_w, relu_kink
     batch_*        summed_not_mean, last_sample_only
@@ -69,7 +69,7 @@ MAX_TERMS = 32  # per-neuron candidates looked at in one family
 # id -> short title, for a summary of recurring slips.
 SLIP_TITLES: dict[str, str] = {
     "bias_forgotten": "bias left out of z",
-    "transposed_w": "index order of w mixed up (w_kj for w_jk)",
+    "transposed_w": "the two indices of w swapped (wⱼₖ and wₖⱼ)",
     "a_for_z": "a typed where z was asked",
     "z_for_a": "z typed where a was asked",
     "z_in_prime": "z put where a belongs in σ′",
@@ -83,6 +83,7 @@ SLIP_TITLES: dict[str, str] = {
     "other_target": "another output's target y",
     "wrong_cost_grad": "another cost's gradient",
     "sigma_not_prime": "σ(z) in place of σ′(z)",
+    "wrong_layer_prime": "σ′ of another layer's z",
     "prime_at_a": "σ′ evaluated at a instead of z",
     "wrong_activation_prime": "another activation's derivative",
     "relu_kink": "ReLU slope at z = 0",
@@ -91,6 +92,7 @@ SLIP_TITLES: dict[str, str] = {
     "softmax_diagonal": "only the diagonal of the softmax Jacobian",
     "missing_jacobian": "softmax Jacobian left out",
     "single_term": "one term of BP2's sum over k",
+    "term_sign": "a negative term of BP2's sum added as positive",
     "sigma_prime_next_layer": "σ′ of layer l+1 in BP2",
     "sigma_prime_too_early": "σ′ multiplied into BP2's sum",
     "wrong_layer_delta": "δ of the wrong layer",
@@ -403,6 +405,16 @@ def _sigma_prime(c: _Ctx) -> list[Slip]:
         out.append(Slip("z_in_prime", z * (1 - z), f"σ′({zs}) = {as_}(1 − {as_}) uses the activation {as_} = {c.f(a)}, not {zs}."))
     if act.name == "tanh":
         out.append(Slip("z_in_prime", 1 - z * z, f"tanh′({zs}) = 1 − {as_}² uses the activation {as_} = {c.f(a)}, not {zs}."))
+    for other in (l + 1, l - 1):
+        sp_other = c.sp(other) if 2 <= other <= c.L else None
+        if sp_other is not None and j <= len(sp_other):
+            out.append(
+                Slip(
+                    "wrong_layer_prime",
+                    float(sp_other[j - 1]),
+                    f"that is σ′({sym('z', other, j)}), the slope in layer {other}; this step is the slope at {zs} in layer {l}: {rule}.",
+                )
+            )
     others = (
         (name, float(ACTIVATIONS[name].prime(np.array([z]))[0]))
         for name in ("sigmoid", "tanh", "relu", "linear")
@@ -530,14 +542,16 @@ def _sum_slips(c: _Ctx, scale: float) -> list[Slip]:
             )
         )
     terms = w[:MAX_TERMS, j - 1] * dn[:MAX_TERMS]
+    total = float(np.sum(w[:, j - 1] * dn))
     for k, t in enumerate(terms, 1):
+        term = f"{sym('w', l + 1, k, j)}{sym('δ', l + 1, k)}"
         out.append(
-            Slip(
-                "single_term",
-                float(t) * scale,
-                f"that is only the k = {k} term {sym('w', l + 1, k, j)}{sym('δ', l + 1, k)}; BP2 sums over all {n} neurons k of layer {l + 1}.",
-            )
+            Slip("single_term", float(t) * scale, f"that is only the k = {k} term {term}; BP2 sums over all {n} neurons k of layer {l + 1}.")
         )
+        if t < 0 and n > 1:  # a minus sign lost when the terms are added up
+            out.append(
+                Slip("term_sign", (total - 2 * float(t)) * scale, f"the k = {k} term {term} = {c.f(t)} is negative: keep its sign in the sum.")
+            )
     return out
 
 

@@ -18,11 +18,13 @@ from typing import Callable, Iterator, Sequence
 import numpy as np
 
 from .backprop import Solution
-from .costs import cancels
+from .costs import cancels, cost_value
+from .network import forward
 from .notation import fmt, sub, sup, sym
 from .selectors import Selector
 
 FORWARD, COST, BP1, BP2, BP34, BATCH, UPDATE = "forward", "cost", "BP1", "BP2", "BP3/BP4", "batch", "update"
+GRAD_CHECK = "gradient check"
 
 # Which part of the derivation each kind belongs to (the summary screen groups by these).
 PHASE: dict[str, str] = {
@@ -42,7 +44,7 @@ PHASE: dict[str, str] = {
     "update_w": UPDATE,
     "update_b": UPDATE,
     "cost_after": UPDATE,
-    "grad_check": "gradient check",
+    "grad_check": GRAD_CHECK,
 }
 
 
@@ -340,6 +342,22 @@ def _first(vals: Sequence[float]) -> float:
     return float(vals[0])
 
 
+def _cost_recompute(cost: str, n: int) -> Callable[[Sequence[float]], float]:
+    """C_x from operands a_1..a_n, y_1..y_n, the way the learner computes it from a."""
+
+    def recompute(v: Sequence[float]) -> float:
+        av, yv = np.array(v[:n]), np.array(v[n:])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if cost == "quadratic":
+                return float(0.5 * np.sum((yv - av) ** 2))
+            terms = np.where(yv != 0, yv * np.log(av), 0.0)
+            if cost == "cross_entropy":
+                terms = terms + np.where(1 - yv != 0, (1 - yv) * np.log1p(-av), 0.0)
+            return float(-np.sum(terms))
+
+    return recompute
+
+
 class _Builder:
     """Makes one Step from the solution's arrays. Everything here is 1-based on the outside."""
 
@@ -354,6 +372,22 @@ class _Builder:
 
     def f(self, v: float) -> str:
         return fmt(float(v), self.digits)
+
+    def _cost_numbers(self, cost: str, a: Sequence[float], y: Sequence[float]) -> str:
+        """The cost with the numbers in, all but the last operation (at most four outputs)."""
+        n = len(a)
+        pairs = [(self.f(a[i]), self.f(y[i])) for i in range(min(n, 4))]
+        more = " + …" if n > 4 else ""
+        if cost == "quadratic":
+            return "½(" + " + ".join(f"({yy} − {aa})²" for aa, yy in pairs) + more + ")"
+        if cost == "cross_entropy":
+            return "−(" + " + ".join(f"{yy}·ln {aa} + (1 − {yy})·ln(1 − {aa})" for aa, yy in pairs) + more + ")"
+        return "−(" + " + ".join(f"{yy}·ln {aa}" for aa, yy in pairs) + more + ")"
+
+    @cached_property
+    def _after(self):
+        """The forward pass with the updated weights and biases, for C′."""
+        return forward(self.sol.updated, self.p.x)
 
     def build(self, kind, s, layer, j, k) -> Step:
         return getattr(self, "_" + kind)(s, layer, j, k)
@@ -439,23 +473,7 @@ class _Builder:
         ops = tuple(Operand(sym("a", L, i + 1), a[i], step_id("a", s, L, i + 1, None)) for i in range(n)) + tuple(
             Operand(f"y{sub(i + 1)}", y[i]) for i in range(n)
         )
-        def recompute(v, n=n):
-            av, yv = np.array(v[:n]), np.array(v[n:])
-            with np.errstate(divide="ignore", invalid="ignore"):
-                if cost.name == "quadratic":
-                    return float(0.5 * np.sum((yv - av) ** 2))
-                terms = np.where(yv != 0, yv * np.log(av), 0.0)
-                if cost.name == "cross_entropy":
-                    terms = terms + np.where(1 - yv != 0, (1 - yv) * np.log1p(-av), 0.0)
-                return float(-np.sum(terms))
-
-        pairs = [(self.f(a[i]), self.f(y[i])) for i in range(min(n, 4))]
-        if cost.name == "quadratic":
-            subst = "½(" + " + ".join(f"({yy} − {aa})²" for aa, yy in pairs) + (" + …" if n > 4 else "") + ")"
-        elif cost.name == "cross_entropy":
-            subst = "−(" + " + ".join(f"{yy}·ln {aa} + (1 − {yy})·ln(1 − {aa})" for aa, yy in pairs) + (" + …" if n > 4 else "") + ")"
-        else:
-            subst = "−(" + " + ".join(f"{yy}·ln {aa}" for aa, yy in pairs) + (" + …" if n > 4 else "") + ")"
+        recompute, subst = _cost_recompute(cost.name, n), self._cost_numbers(cost.name, a, y)
         where = f" for sample {s}" if self.m > 1 else ""
         return self._step(
             "cost", s, None, None, None, label=self.C,
@@ -795,14 +813,30 @@ class _Builder:
         return f"The two differ by {gap:.1e} relative: ε is too large for how sharply the cost curves here; a smaller ε would agree better."
 
     def _cost_after(self, s, l, j, k):
-        before, after = self.sol.cost, self.sol.cost_after
+        """C′ needs a second forward pass; the hints give its outputs aᴸ′ (or each Cₓ′), so
+        the last rung leaves only the cost to work out."""
+        before, after, L, cost = self.sol.cost, self.sol.cost_after, self.net.L, self.p.cost
+        general = "C′ = C(w′, b′): run the forward pass again with the new weights and biases"
+        if self.m == 1:
+            a, y = self._after.a[-1][0], self.p.y[0]
+            n = len(a)
+            ops = tuple(Operand(f"{sym('a', L, i + 1)}′", a[i]) for i in range(n)) + tuple(Operand(f"y{sub(i + 1)}", y[i]) for i in range(n))
+            indexed = f"C′ = {cost.formula.split(' = ', 1)[1].replace('aᴸⱼ', f'a{sup(L)}′ⱼ')}, with a{sup(L)}′ from w′ and b′"
+            subst, recompute = f"C′ = {self._cost_numbers(cost.name, a, y)}", _cost_recompute(cost.name, n)
+        else:
+            per_sample = cost_value(cost, self.net.act(L), self._after.z[-1], self._after.a[-1], self.p.y)
+            ops = tuple(Operand(f"C′{sub(x + 1)}", float(c)) for x, c in enumerate(per_sample))
+            shown = " + ".join(self.f(c) for c in per_sample[:4]) + (" + …" if self.m > 4 else "")
+            indexed = "C′ = (1/m) Σₓ Cₓ(w′, b′)"
+            subst, recompute = f"C′ = ({shown}) / {self.m}", _mean
         return self._step(
             "cost_after", None, None, None, None, label="C′",
-            question=f"the {'batch ' if self.m > 1 else ''}cost after the step, with every new w and b: run the forward pass again",
-            equation="update", general="C′ = C(w′, b′): run the forward pass again with the new weights and biases",
-            indexed="C′ = (1/m) Σₓ Cₓ(w′, b′)" if self.m > 1 else "C′ = C(w′, b′)",
-            substituted=f"C′ = C(w′, b′), where C(w, b) = {self.f(before)} before the step",
-            value=float(after), operands=(), recompute=lambda v: float(after),
+            question=(
+                f"the {'batch ' if self.m > 1 else ''}cost after the step, with every new w and b "
+                f"(it was {self.f(before)} before): run the forward pass again"
+            ),
+            equation="update", general=general, indexed=indexed, substituted=subst,
+            value=float(after), operands=ops, recompute=recompute,
         )
 
 

@@ -278,8 +278,8 @@ def test_c14_yaml_12_numbers_and_yes_no():
         "  - {x: [1, 1], y: [1, 0, 0]}", "  - x: [1e-1, 5e-1]\n    y: [yes, no, 0]"
     )
     assert errors(text) == [
-        "t.yaml:14:9: samples[0].y[0]: expected a number, got boolean yes - write 1/0 (quoting it makes text, not a number)",
-        "t.yaml:14:14: samples[0].y[1]: expected a number, got boolean no - write 1/0 (quoting it makes text, not a number)",
+        "t.yaml:14:9: samples[0].y[0]: expected a number, got boolean yes - write 1 or 0 (quoting it makes text, not a number)",
+        "t.yaml:14:14: samples[0].y[1]: expected a number, got boolean no - write 1 or 0 (quoting it makes text, not a number)",
     ]
     lesson, _ = loads(text.replace("[yes, no, 0]", "[1, 0, 0]"))
     assert lesson.learning_rate == 0.001
@@ -307,11 +307,11 @@ def test_float_spellings_are_numbers(written, value):
 
 
 NOT_NUMBERS = [
-    ("true", "expected a number, got boolean true - write 1/0 (quoting it makes text, not a number)"),  # a YAML 1.2 boolean
-    ("False", "expected a number, got boolean False - write 1/0 (quoting it makes text, not a number)"),  # any case
-    ("yes", "expected a number, got boolean yes - write 1/0 (quoting it makes text, not a number)"),  # text in 1.2, a boolean to the author
-    ("Off", "expected a number, got boolean Off - write 1/0 (quoting it makes text, not a number)"),
-    ('"on"', "expected a number, got boolean on - write 1/0 (quoting it makes text, not a number)"),  # even quoted
+    ("true", "expected a number, got boolean true - write 1 or 0 (quoting it makes text, not a number)"),  # a YAML 1.2 boolean
+    ("False", "expected a number, got boolean False - write 1 or 0 (quoting it makes text, not a number)"),  # any case
+    ("yes", "expected a number, got boolean yes - write 1 or 0 (quoting it makes text, not a number)"),  # text in 1.2, a boolean to the author
+    ("Off", "expected a number, got boolean Off - write 1 or 0 (quoting it makes text, not a number)"),
+    ('"on"', "expected a number, got boolean on - write 1 or 0 (quoting it makes text, not a number)"),  # even quoted
     ("abc", 'expected a number, got text "abc"'),
     ('"1,5"', 'expected a number, got text "1,5"'),  # a decimal comma (quoted: unquoted it makes two values)
     (".nan", ".nan is not a finite number"),
@@ -335,7 +335,7 @@ def test_values_that_are_not_finite_numbers(written, problem):
     "line, expected",
     [
         # a boolean learning rate
-        ("learning_rate: yes", "t.yaml:14:16: learning_rate: expected a number, got boolean yes - write 1/0 (quoting it makes text, not a number)"),
+        ("learning_rate: yes", "t.yaml:14:16: learning_rate: expected a number, got boolean yes - write 1 or 0 (quoting it makes text, not a number)"),
         # a weight in a named place: layer and row/column, 1-based
         (None, "t.yaml:7:20: layer 3: weights row 1, column 3: expected a number, got text \"x\""),
     ],

@@ -204,6 +204,7 @@ CATALOGUE = [
     ("C02", "s1.sigma_prime.l3.j1", 0.6795356, "sigma_not_prime", ("σ(z³₁)",)),  # a3 = sigma(z3) typed
     ("C02", "s1.sigma_prime.l3.j1", c02_sigma_prime_at_a, "prime_at_a", ("at z³₁", "not at a³₁")),  # sigma'(a)
     ("C02", "s1.sigma_prime.l3.j1", 0.7516383 * (1 - 0.7516383), "z_in_prime", ("uses the activation a³₁",)),  # z(1 - z) for a(1 - a)
+    ("C02", "s1.sigma_prime.l2.j1", 0.217767, "wrong_layer_prime", ("σ′(z³₁)", "layer 2")),  # sigma'(z3_1), already in the ledger
     ("TANH", "s1.sigma_prime.l2.j1", tanh_prime_sigmoid, "wrong_activation_prime", ("tanh", "sigmoid")),  # sigmoid'
     ("C08", "s1.sigma_prime.l2.j1", 1.0, "relu_kink", ("relu′(0) = 0", "not differentiable")),  # C08: x<0?0:1
     ("C08", "s1.sigma_prime.l2.j1", 0.5, "relu_kink", ("relu′(0) = 0", "0.5")),  # C08: max tie rule
@@ -233,6 +234,7 @@ CATALOGUE = [
     ("C01", "s1.bp2_sum.l2.j1", c01_sum_transposed, "transposed_w", ("(w³)ᵀ",)),  # row for column
     ("C01", "s1.bp2_sum.l2.j1", c01_sum_single, "single_term", ("k = 2",)),  # one term only
     ("C01", "s1.bp2_sum.l2.j1", c01_sum_with_sp, "sigma_prime_too_early", ("before σ′",)),  # sigma' already in
+    ("C01", "s1.bp2_sum.l2.j1", 0.5 * 0.1235952 + 0.2 * 0.1447394, "term_sign", ("k = 1", "negative")),  # -0.0618 added as +0.0618
     # ---- BP3 / BP4 ----
     ("C01", "s1.grad_w.l3.j1.k2", 0.08314446, "transposed_w", ("w_kj", "j is the neuron in layer 3", "k the neuron in layer 2")),  # C01
     ("C01", "s1.grad_w.l2.j1.k2", 0.04375918, "transposed_w", ("w_kj", "layer 1")),  # C01: x_1 delta2_2

@@ -272,6 +272,9 @@ class LessonScreen(TutorScreen):
         more = "F2 again reveals the answer." if message.rung >= 3 else "F2 for the next hint."
         self.show_feedback("info", f"Hint {message.rung} of 3 is above the answer box. {more}")
         self.sync()
+        # the newest rung is the prompt's last line: keep it in view on a short screen
+        prompt = self.query_one("#prompt")
+        self.call_after_refresh(prompt.scroll_end, animate=False)
 
     def on_step_revealed(self, message: StepRevealed) -> None:
         step = self.session.steps.by_id(message.step_id)

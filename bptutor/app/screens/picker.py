@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from bptutor.core.locations import user_lessons_dir
 from bptutor.core.progress import ProgressStore
 
 from ..catalog import LessonEntry, Progress, progress_of
@@ -28,9 +29,12 @@ def entry_prompt(entry: LessonEntry, progress: Progress, width: int = 80) -> Con
             ("\n  " + (entry.errors[0] if entry.errors else ""), "$text-muted"),
         )
     done = progress.total and progress.done >= progress.total
+    status = "   " + progress.words
+    room = max(12, width - len(status) - 8)  # 8: the list's padding and scrollbar, the mark, a spare cell
+    title = entry.title if len(entry.title) <= room else entry.title[: room - 1].rstrip() + "…"
     return Content.assemble(
-        (("✓ " if done else "• ") + entry.title, "bold"),
-        ("   " + progress.words, "$success" if done else "$accent"),
+        (("✓ " if done else "• ") + title, "bold"),
+        (status, "$success" if done else "$accent"),
         ("\n  " + entry.shape, ""),
         ("   " + (entry.blurb(max(20, width - len(entry.shape) - 12)) or entry.path.name), "$text-muted"),
     )
@@ -45,13 +49,31 @@ class PickerScreen(TutorScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("Choose a lesson   (↑ ↓ to move, Enter to open)", id="picker-title", markup=False)
+        yield Static(self.folders_line(), id="picker-folders", markup=False)
         yield OptionList(id="lessons")
         yield Static(id="picker-detail", markup=False)
         yield Footer()
 
+    def folders_line(self) -> str:
+        """Where the learner's own lessons go: the one thing about the picker a README can't show."""
+        mine = user_lessons_dir()
+        if mine in self.folders:
+            hint = "" if mine.is_dir() else " (create it)"
+            return f"Your own lessons: put .yaml files in {mine}{hint}"
+        return "Lessons in " + ", ".join(str(f) for f in self.folders)
+
     def on_mount(self) -> None:
         self.reload()
-        self.query_one(OptionList).focus()
+        options = self.query_one(OptionList)
+        options.highlighted = self.where_to_resume()
+        options.focus()
+
+    def where_to_resume(self) -> int:
+        """The option of the first lesson begun and not finished, else of the first not finished."""
+        progress = [progress_of(e, self.store) for e in self.entries]
+        begun = [i for i, p in enumerate(progress) if 0 < p.done < p.total]
+        fresh = [i for i, p in enumerate(progress) if self.entries[i].ok and not (p.total and p.done >= p.total)]
+        return (begun or fresh or [0])[0]
 
     def on_screen_resume(self) -> None:
         self.reload()

@@ -15,7 +15,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from bptutor.core.notation import fmt, sub
+from bptutor.core.notation import fmt
 from bptutor.core.session import REVEALED, Session, StepRecord
 from bptutor.core.steps import Step
 
@@ -25,12 +25,13 @@ from ..symbols import MARKS, SHOWN
 MAX_FETCH = 64  # never more rows than this per fetch (the window on screen is usually less)
 COLUMNS = ((" step", 15), ("value", 10), ("yours", 10), ("  how", 12))
 WIDTH = sum(w for _, w in COLUMNS)
-SAMPLE_WIDTH = 7  # a lesson of several samples adds a first column: x₂, or "batch"
+SAMPLE_WIDTH = 8  # a lesson of several samples adds a first column: #2, or "batch"
 
 
 def sample_cell(step: Step) -> str:
-    """Which sample a row belongs to (a lesson of several samples): " x₂", or " batch"."""
-    return f" x{sub(step.sample)}" if step.sample else " batch"
+    """Which sample a row belongs to (a lesson of several samples): " #2", or " batch".
+    Not x₂: on screen x₂ is the second input of a sample."""
+    return f" #{step.sample}" if step.sample else " batch"
 
 
 def row_cells(step: Step, record: StepRecord | None, digits: int) -> tuple[list[str], str]:
@@ -114,7 +115,7 @@ class Ledger(ScrollView, can_focus=True):
         width = max(self.size.width, self._width)
         if y == 0:
             style = self.get_component_rich_style("ledger--header")
-            head = (set_cell_size(" x", SAMPLE_WIDTH) if self._samples else "") + self._line([h for h, _ in COLUMNS])
+            head = (set_cell_size(" sample", SAMPLE_WIDTH) if self._samples else "") + self._line([h for h, _ in COLUMNS])
             return Strip([Segment(set_cell_size(head, width), style)]).crop(0, self.size.width)
         row = int(self.scroll_offset.y) + y - 1
         if self._session is None or row >= self._length:
