@@ -16,6 +16,54 @@ from pathlib import Path
 from .locations import progress_dir
 
 FORMAT = 1
+TMP_PREFIX, TMP_SUFFIX = ".progress-", ".tmp"  # a save's temporary file: .progress-<random>.tmp
+STALE_AFTER = 60.0  # seconds; a save takes milliseconds, so an older temporary file was left by a kill
+
+# What a saved step record may hold. The session (bptutor.core.session) uses these too.
+FIRST_TRY, AFTER_TRIES, AFTER_HINTS, REVEALED = "first_try", "after_tries", "after_hints", "revealed"
+OUTCOMES = (FIRST_TRY, AFTER_TRIES, AFTER_HINTS, REVEALED)
+HINT_RUNGS = 3  # general equation, indices filled in, numbers substituted; then reveal
+
+
+def _count(v: object) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+
+
+def _number(v: object) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _texts(v: object) -> bool:
+    return isinstance(v, list) and all(isinstance(t, str) for t in v)
+
+
+def check_progress(data: object) -> None:
+    """Raise ValueError unless `data` is a progress file the session can take back as it is:
+    a bad value let through crashes the app later, far from here (ledger, hint, submit)."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("records"), dict):
+        raise ValueError("not a bptutor progress file")
+    if not (data.get("current") is None or isinstance(data["current"], str)):
+        raise ValueError("current is not a step id")
+    for name in ("done", "total"):
+        if not _count(data.get(name, 0)):
+            raise ValueError(f"{name} is not a count")
+    verdicts = data.get("verdicts", {})
+    if not (isinstance(verdicts, dict) and all(_count(n) for n in verdicts.values())):
+        raise ValueError("verdicts are not counts")
+    for sid, rec in data["records"].items():
+        # Fields other than step_id may be missing (they take the StepRecord default), never wrong.
+        ok = (
+            isinstance(rec, dict)
+            and rec.get("step_id") == sid  # the key is the record's own step id
+            and _texts(rec.get("attempts", []))
+            and _count(rec.get("hints", 0))
+            and rec.get("hints", 0) <= HINT_RUNGS
+            and (rec.get("value") is None or _number(rec["value"]))
+            and rec.get("outcome") in (None, *OUTCOMES)
+            and _texts(rec.get("diagnoses", []))
+        )
+        if not ok:
+            raise ValueError(f"bad record for step {sid}")
 
 
 @dataclass(frozen=True)
@@ -32,6 +80,8 @@ class ProgressStore:
         return self.folder / f"{lesson_hash}.json"
 
     def load(self, lesson_hash: str) -> Loaded:
+        """The saved progress; a file that is not JSON, or holds any bad value, is moved aside."""
+        self.remove_stale_temps()
         path = self.path_for(lesson_hash)
         try:
             text = path.read_text(encoding="utf-8")
@@ -41,8 +91,7 @@ class ProgressStore:
             return Loaded(None, f"Could not read saved progress ({exc.strerror}); starting afresh.")
         try:
             data = json.loads(text)
-            if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("records"), dict):
-                raise ValueError("not a bptutor progress file")
+            check_progress(data)
         except ValueError:
             aside = path.with_name(f"{path.stem}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}.json")
             try:
@@ -54,8 +103,9 @@ class ProgressStore:
 
     def save(self, lesson_hash: str, data: dict) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
+        self.remove_stale_temps()
         payload = json.dumps({**data, "format": FORMAT}, ensure_ascii=False, indent=1)
-        fd, tmp = tempfile.mkstemp(prefix=".progress-", suffix=".tmp", dir=self.folder)
+        fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=TMP_SUFFIX, dir=self.folder)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(payload)
@@ -68,6 +118,22 @@ class ProgressStore:
             except OSError:
                 pass
             raise
+
+    def remove_stale_temps(self) -> None:
+        """Delete temporary files that a kill mid-save left behind. Only those older than
+        STALE_AFTER: a younger one may be another process's save under way. The pattern never
+        matches a progress file (<hash>.json) or one moved aside (<hash>.corrupt-*.json)."""
+        now = time.time()
+        try:
+            temps = list(self.folder.glob(f"{TMP_PREFIX}*{TMP_SUFFIX}"))
+        except OSError:
+            return
+        for tmp in temps:
+            try:
+                if tmp.is_file() and now - tmp.stat().st_mtime > STALE_AFTER:
+                    tmp.unlink()
+            except OSError:
+                pass  # gone already, or not ours to remove: try again next time
 
     def delete(self, lesson_hash: str) -> None:
         try:

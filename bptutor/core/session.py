@@ -16,19 +16,18 @@ import numpy as np
 from .answers import CLOSE, NOT_UNDERSTOOD, RIGHT, WRONG, Tolerance, Verdict, check
 from .expressions import canonical_name
 from .notation import sub, sym
-from .progress import ProgressStore
-from .steps import BATCH, BP1, BP2, BP34, COST, FORWARD, UPDATE, Step, StepList, step_id
+from .progress import AFTER_HINTS, AFTER_TRIES, FIRST_TRY, HINT_RUNGS, REVEALED, ProgressStore
+from .steps import BATCH, BP1, BP2, BP34, COST, FORWARD, GRAD_CHECK, UPDATE, Step, StepList, step_id
 
-FIRST_TRY, AFTER_TRIES, AFTER_HINTS, REVEALED = "first_try", "after_tries", "after_hints", "revealed"
+# The outcomes and HINT_RUNGS live in progress.py, which checks a saved file against them.
 OUTCOME_WORDS = {
     FIRST_TRY: "right first time",
     AFTER_TRIES: "right after a retry",
     AFTER_HINTS: "right with hints",
     REVEALED: "revealed",
 }
-HINT_RUNGS = 3  # general equation, indices filled in, numbers substituted; then reveal
 _TYPABLE = re.compile(r"[a-z]+[0-9][0-9,]*")  # a21, w312, w2,10,784: names a learner can type
-PHASES = (FORWARD, COST, BP1, BP2, BP34, BATCH, UPDATE)
+PHASES = (FORWARD, COST, BP1, BP2, BP34, BATCH, GRAD_CHECK, UPDATE)  # every value of steps.PHASE, in teaching order
 
 
 @dataclass

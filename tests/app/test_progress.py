@@ -85,3 +85,23 @@ async def test_corrupt_progress_is_a_notice_not_a_crash(bp2_lesson, store, helpe
         await helpers.type_answer(pilot, helpers.value(app))
     saved = json.loads(store.path_for(lesson.content_hash).read_text(encoding="utf-8"))
     assert saved["done"] == 1
+
+
+async def test_a_bad_value_in_progress_is_a_notice_not_a_crash(bp2_lesson, store, helpers):
+    """Valid JSON with an unknown outcome used to reach the ledger and raise KeyError there."""
+    await answer_two_then_quit(bp2_lesson, helpers)
+    lesson, _ = load_lesson(bp2_lesson)
+    path = store.path_for(lesson.content_hash)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    first = next(iter(data["records"]))
+    data["records"][first]["outcome"] = "bogus"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    app = make_app(bp2_lesson)
+    notices: list[str] = []
+    notify = app.notify
+    app.notify = lambda message, **kw: (notices.append(str(message)), notify(message, **kw))[1]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, IntroScreen)  # moved aside: nothing to resume
+        assert any("unreadable" in m for m in notices), notices
+    assert any(p.name.startswith(f"{lesson.content_hash}.corrupt-") for p in store.folder.iterdir())
