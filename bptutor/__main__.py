@@ -130,12 +130,15 @@ def cmd_open(target: Path | None) -> int:
     if target is not None and not target.exists():
         print(f"bptutor: {target}: no such file or folder", file=sys.stderr)
         return 2
+    loader = None
     if target is not None and target.is_file():
-        if _load(target) is None:
+        loaded = _load(target)
+        if loaded is None:
             return 2
+        loader = lambda _path: loaded  # the app takes the lesson just checked: no second load
     from .app.app import make_app
 
-    make_app(target).run()
+    make_app(target, loader=loader).run()
     return 0
 
 

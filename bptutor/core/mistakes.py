@@ -546,7 +546,7 @@ def _sum_slips(c: _Ctx, scale: float) -> list[Slip]:
     for k, t in enumerate(terms, 1):
         term = f"{sym('w', l + 1, k, j)}{sym('δ', l + 1, k)}"
         out.append(
-            Slip("single_term", float(t) * scale, f"that is only the k = {k} term {term}; BP2 sums over all {n} neurons k of layer {l + 1}.")
+            Slip("single_term", float(t) * scale, f"that is only the k = {k} term {term}; BP2 sums over {'both neurons' if n == 2 else f'all {n} neurons'} k of layer {l + 1}.")
         )
         if t < 0 and n > 1:  # a minus sign lost when the terms are added up
             out.append(

@@ -33,6 +33,8 @@ def fmt(value: float, digits: int = 4) -> str:
     if value == 0 or not math.isfinite(value):
         return "0" if value == 0 else str(value)
     text = format(value, f".{digits}g")
+    if abs(float(text) - value) > 1e-9 * abs(value):  # rounded: trailing zeros are significant (0.1040, not 0.104)
+        text = format(value, f"#.{digits}g").rstrip(".")
     if "e" in text:
         mant, exp = text.split("e")
         text = f"{mant}e{int(exp)}"

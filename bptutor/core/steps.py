@@ -334,6 +334,11 @@ def _sum(vals: Sequence[float]) -> float:
     return float(np.sum(vals))
 
 
+def _neurons(n: int) -> str:
+    """'the one neuron', 'both neurons', 'all 3 neurons': how a person counts them."""
+    return "the one neuron" if n == 1 else ("both neurons" if n == 2 else f"all {n} neurons")
+
+
 def _mean(vals: Sequence[float]) -> float:
     return float(np.mean(vals))
 
@@ -656,7 +661,7 @@ class _Builder:
         label = f"Σₖ {sym('w', l + 1, 'k', j)}{sym('δ', l + 1, 'k')}"
         return self._step(
             "bp2_sum", s, l, j, None, label=label,
-            question=f"the error that reaches neuron {j} of layer {l} from {'all ' + str(n) + ' neurons' if n > 1 else 'the one neuron'} of layer {l + 1}, before σ′",
+            question=f"the error that reaches neuron {j} of layer {l} from {_neurons(n)} of layer {l + 1}, before σ′",
             equation="BP2", general="Σₖ wˡ⁺¹ₖⱼ δˡ⁺¹ₖ   (BP2: (wˡ⁺¹)ᵀ δˡ⁺¹, row j)",
             indexed=" + ".join(f"{sym('w', l + 1, kk, j)}{sym('δ', l + 1, kk)}" for kk in range(1, min(n, 4) + 1)) + (" + …" if n > 4 else ""),
             substituted=" + ".join(self.f(t) for t in terms[:4]) + (f" + … ({n - 4} more)" if n > 4 else ""),

@@ -63,8 +63,8 @@ async def test_mini_batch_says_which_sample(home, helpers):
         ledger = screen.query_one(Ledger)
         region = ledger.content_region
         rows = [line[region.x : region.right] for line in text.splitlines()[region.y : region.bottom]]
-        assert rows[0].split()[:2] == ["x", "step"]
-        assert any(row.startswith(" x₁ ") for row in rows) and any(row.startswith(" x₂ ") for row in rows)
+        assert rows[0].split()[:2] == ["sample", "step"]
+        assert any(row.startswith(" #1 ") for row in rows) and any(row.startswith(" #2 ") for row in rows)
         while session.current.sample is not None:  # on to the batch steps
             await helpers.type_answer(pilot, helpers.value(app))
         assert "whole batch of 3" in helpers.text(app)
@@ -76,5 +76,5 @@ async def test_one_sample_lessons_have_no_sample_column(bp2_lesson, home, helper
         screen = await helpers.open_lesson(pilot)
         await helpers.type_answer(pilot, helpers.value(app))
         text = helpers.text(app)
-        assert "sample" not in text and " x₁ " not in text
+        assert "sample" not in text and " #1 " not in text
         assert "-samples" not in screen.query_one(Ledger).classes

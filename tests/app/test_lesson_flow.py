@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bptutor.app.app import make_app
 from bptutor.app.messages import LessonFinished
 from bptutor.app.screens.dialogs import IntroScreen
@@ -11,7 +13,11 @@ from bptutor.app.widgets.answer_box import AnswerBox
 from bptutor.app.widgets.feedback import FeedbackLine
 from bptutor.app.widgets.ledger import Ledger, row_cells
 from bptutor.app.widgets.step_panel import StepPanel
+from bptutor.core.locations import bundled_lessons_dir
 from bptutor.core.session import AFTER_HINTS, AFTER_TRIES, FIRST_TRY, REVEALED
+
+# the required behaviours run at the smallest supported terminal and at a roomy one
+SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 
 
 async def start(pilot) -> LessonScreen:
@@ -23,6 +29,38 @@ async def start(pilot) -> LessonScreen:
     screen = pilot.app.screen
     assert isinstance(screen, LessonScreen)
     return screen
+
+
+def prompt_shows(app, helpers, text: str) -> bool:
+    """Whether `text` is drawn in the part of the prompt (question and hints) on screen now.
+    Long lines wrap, so whitespace is ignored; a line scrolled out of the prompt does not count."""
+    region = app.screen.query_one("#prompt").scrollable_content_region
+    lines = helpers.text(app).splitlines()[region.y : region.bottom]
+    shown = "".join(line[region.x : region.right] for line in lines)
+    return "".join(text.split()) in "".join(shown.split())
+
+
+def prompt_lines(app, helpers) -> str:
+    region = app.screen.query_one("#prompt").region
+    return "\n".join(helpers.text(app).splitlines()[region.y : region.bottom])
+
+
+async def climb_hint_ladder(pilot, helpers) -> None:
+    """F2 three times on the current step: after each press the newest rung, title and text,
+    is on screen in full (the prompt scrolls to it on a short terminal)."""
+    app = pilot.app
+    screen = app.screen
+    step = screen.session.current
+    for rung, expected in ((1, step.general), (2, step.indexed), (3, step.substituted)):
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.pause()  # the prompt scrolls after the refresh that lays out the new rung
+        hint = screen.session.hint_text(step, rung)
+        assert hint.text == expected
+        assert f"Hint {rung} of 3" in str(screen.query_one(FeedbackLine).render())
+        rung_line = f"Hint {rung} · {hint.title}: {hint.text}"
+        assert prompt_shows(app, helpers, rung_line), f"{step.label}, rung {rung} not on screen:\n{prompt_lines(app, helpers)}"
+    assert screen.session.record.hints == 3
 
 
 async def test_complete_bp2_lesson_typing_right_values(bp2_lesson, home, helpers):
@@ -47,9 +85,10 @@ async def test_complete_bp2_lesson_typing_right_values(bp2_lesson, home, helpers
         assert len(record) == 11 and all(r.outcome == FIRST_TRY for r in record.values())
 
 
-async def test_wrong_value_keeps_the_step_and_shows_feedback(bp2_lesson, home, helpers):
+@SIZES
+async def test_wrong_value_keeps_the_step_and_shows_feedback(bp2_lesson, home, helpers, size):
     app = make_app(bp2_lesson)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = await start(pilot)
         first = screen.session.current
         await helpers.type_answer(pilot, "0.3")
@@ -73,23 +112,44 @@ async def test_unreadable_answer_is_not_understood(bp2_lesson, home, helpers):
         assert screen.session.position == 0
 
 
-async def test_hint_ladder_then_reveal(bp2_lesson, home, helpers):
+@SIZES
+async def test_hint_ladder_then_reveal(bp2_lesson, home, helpers, size):
     app = make_app(bp2_lesson)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = await start(pilot)
         step = screen.session.current
-        for rung, expected in ((1, step.general), (2, step.indexed), (3, step.substituted)):
-            await pilot.press("f2")
-            await pilot.pause()
-            text = helpers.text(app)
-            assert f"Hint {rung} ·" in text
-            assert expected in text
-        assert screen.session.record.hints == 3
+        await climb_hint_ladder(pilot, helpers)
+        assert "(F2 again reveals the answer)" in " ".join(helpers.text(app).split())
         await pilot.press("f2")  # past the last rung: revealed
         await pilot.pause()
         assert screen.session.records[step.id].outcome == REVEALED
         assert screen.session.position == 1
         assert "Revealed" in helpers.text(app)
+        assert "Hint 1 ·" not in helpers.text(app)  # the next step starts without hints
+
+
+LESSONS = bundled_lessons_dir()
+
+
+@pytest.mark.parametrize(
+    "lesson,labels",
+    [
+        # BP2's first step is climbed at 80x24 by test_hint_ladder_then_reveal above
+        ("02-why-partial-derivatives.yaml", ["ΔC/Δw²₁₁", "ΔC/Δb³₁"]),  # both gradient checks: long question, note
+        ("09-cross-entropy-cancellation.yaml", ["δ²₁"]),  # the longest rung 1 of all: it wraps to 3 lines
+    ],
+    ids=["02-grad-check", "09-delta"],
+)
+async def test_each_hint_rung_is_visible_at_80x24(lesson, labels, home, helpers):
+    app = make_app(LESSONS / lesson)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(pilot)
+        session = screen.session
+        for label in labels:
+            assert label in [session.steps[int(i)].label for i in session.asked[session.position :]]
+            while session.current.label != label:  # typed right, as a learner would
+                await helpers.type_answer(pilot, helpers.value(app))
+            await climb_hint_ladder(pilot, helpers)
 
 
 async def test_right_after_hints_is_counted_with_hints(bp2_lesson, home, helpers):
@@ -102,9 +162,10 @@ async def test_right_after_hints_is_counted_with_hints(bp2_lesson, home, helpers
         assert screen.session.records[step.id].outcome == AFTER_HINTS
 
 
-async def test_reveal_marks_the_step_in_ledger_and_record(bp2_lesson, home, helpers):
+@SIZES
+async def test_reveal_marks_the_step_in_ledger_and_record(bp2_lesson, home, helpers, size):
     app = make_app(bp2_lesson)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = await start(pilot)
         step = screen.session.current
         index = screen.session.current_index
@@ -114,7 +175,7 @@ async def test_reveal_marks_the_step_in_ledger_and_record(bp2_lesson, home, help
         # the ledger's row for that step says revealed, and the learner's column is empty
         cells, style = row_cells(*screen.session.ledger(index, index + 1)[0], screen.session.digits)
         assert "revealed" in cells[3] and cells[2] == "—" and style == "wrong"
-        await pilot.press("f4")  # the ledger, on a narrow screen, replaces the network view
+        await pilot.press("f4")  # the ledger (at 80x24 it replaces the network view)
         await pilot.pause()
         ledger = screen.query_one(Ledger)
         assert ledger.has_focus and ledger.cursor == index

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from textual.widgets import OptionList, Static
 
 from bptutor.app.app import make_app
@@ -36,14 +37,15 @@ async def test_no_target_lists_bundled_and_user_lessons(bp2_lesson, home, helper
         assert "not started" in text
 
 
-async def test_invalid_lesson_shows_its_errors_in_the_picker(tmp_path, home, bp2_lesson, helpers):
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_invalid_lesson_shows_its_errors_in_the_picker(tmp_path, home, bp2_lesson, helpers, size):
     folder = tmp_path / "lessons"
     folder.mkdir()
     shutil.copy(bp2_lesson, folder / "a-good.yaml")
     bad = folder / "b-bad.yaml"
     bad.write_text(BAD, encoding="utf-8")
     app = make_app(folder)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.pause()
         text = helpers.text(app)
         assert "✗ b-bad.yaml" in text

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from bptutor.app.app import make_app
 from bptutor.app.screens.dialogs import IntroScreen, ResumeDialog
 from bptutor.app.screens.lesson import LessonScreen
@@ -11,10 +13,10 @@ from bptutor.core.lesson import load_lesson
 from bptutor.core.progress import ProgressStore
 
 
-async def answer_two_then_quit(bp2_lesson, helpers) -> str:
+async def answer_two_then_quit(bp2_lesson, helpers, size=(80, 24)) -> str:
     """Open the lesson, answer two steps, quit with ctrl+q; the id of the step left open."""
     app = make_app(bp2_lesson)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.pause()
         await pilot.press("enter")  # past the introduction
         for _ in range(2):
@@ -28,10 +30,11 @@ async def answer_two_then_quit(bp2_lesson, helpers) -> str:
     return left_at
 
 
-async def test_quit_reopen_and_resume_on_the_same_step(bp2_lesson, home, helpers):
-    left_at = await answer_two_then_quit(bp2_lesson, helpers)
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_quit_reopen_and_resume_on_the_same_step(bp2_lesson, home, helpers, size):
+    left_at = await answer_two_then_quit(bp2_lesson, helpers, size)
     app = make_app(bp2_lesson)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, ResumeDialog)

@@ -31,20 +31,25 @@ def test_a_plain_lesson_has_no_warnings():
     assert warnings_of("ask: [delta]") == []
 
 
-@pytest.mark.parametrize(
-    "extra,act,needle",
-    [
-        # an ask entry that matches no step: no grad_check was set up
-        ("ask: [delta, grad_check]", "sigmoid", "ask[1] selects no step"),
-        # ReLU with z exactly 0 (0.5*1 - 0.25*2 + 0 = 0)
-        ("ask: [delta]", "relu", "relu'(0) = 0"),
-        # precision 1 cannot tell a factor-2 slip or a forgotten sigma' from the right value
-        ("ask: [delta]\nprecision: 1", "sigmoid", "raise precision"),
-    ],
-)
-def test_each_warning_has_a_lesson_that_triggers_it(extra, act, needle):
+# each small lesson, the warning it is made for, and how many times it gives it
+SMALL = [
+    # an ask entry that matches no step: no grad_check was set up
+    ("ask: [delta, grad_check]", "sigmoid", "ask[1] selects no step", 1),
+    # ReLU with z exactly 0 (0.5*1 - 0.25*2 + 0 = 0)
+    ("ask: [delta]", "relu", "relu'(0) = 0", 1),
+    # precision 1 cannot tell a factor-2 slip or a forgotten sigma' from the right value:
+    # once for each of the three δ steps where it cannot
+    ("ask: [delta]\nprecision: 1", "sigmoid", "raise precision", 3),
+]
+NEEDLES = [needle for _, _, needle, _ in SMALL] + ["more than 200", "saturat"]
+
+
+@pytest.mark.parametrize("extra,act,needle,count", SMALL, ids=["ask-selects-nothing", "relu-kink", "precision"])
+def test_each_warning_has_a_lesson_that_triggers_it(extra, act, needle, count):
     found = warnings_of(extra, act)
-    assert any(needle in w for w in found), found
+    assert len(found) == count, found
+    assert all(needle in w for w in found), found  # its own warning and no other one
+    assert not any(other in w for w in found for other in NEEDLES if other != needle), found
 
 
 def test_more_than_200_typed_steps():
@@ -54,12 +59,13 @@ network: {sizes: [12, 12, 2], activation: sigmoid, init: {seed: 1, scale: 0.3}}
 samples: [{x: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 0.1, 0.2], y: [1, 0]}]
 learning_rate: 0.5
 """
-    lesson, _ = load_lesson_text(text, "big.yaml")
-    found = [str(w) for w in lint(lesson)]
-    assert any("more than 200" in w for w in found), found
+    lesson, load_warnings = load_lesson_text(text, "big.yaml")
+    found = [str(w) for w in load_warnings + lint(lesson)]
+    assert len(found) == 1 and "more than 200" in found[0], found
 
 
 def test_saturated_output_warns():
     text = BASE.format(extra="", act="sigmoid").replace("[[0.7, -0.4]]", "[[70.0, 40.0]]")
     lesson, load_warnings = load_lesson_text(text, "sat.yaml")
-    assert any("saturat" in str(w) for w in load_warnings), load_warnings
+    found = [str(w) for w in load_warnings + lint(lesson)]
+    assert len(found) == 1 and "saturat" in found[0], found

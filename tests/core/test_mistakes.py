@@ -221,7 +221,7 @@ CATALOGUE = [
     # ---- BP2 ----
     ("C01", "s1.delta.l2.j1", -0.03633658, "transposed_w", ("(w³)ᵀ", "w³₁ₖ")),  # C01: w3 not transposed
     ("C01", "s1.delta.l2.j2", 0.01910184, "transposed_w", ("(w³)ᵀ",)),  # C01, second neuron
-    ("C01", "s1.delta.l2.j1", c01_single_term, "single_term", ("k = 1", "all 2 neurons")),  # one term of the sum
+    ("C01", "s1.delta.l2.j1", c01_single_term, "single_term", ("k = 1", "both neurons k of layer 3")),  # one term of the sum
     ("C01", "s1.delta.l2.j1", c01_next_sigma_prime, "sigma_prime_next_layer", ("σ′(z²₁)", "σ′(z³₁)")),  # sigma'(z3)
     ("C02", "s1.delta.l2.j1", -0.1046799, "missing_sigma_prime", ("σ′(z²₁)", "0.2445")),  # C02: delta2 without sigma'
     ("C02", "s1.delta.l2.j2", 0.06978657, "missing_sigma_prime", ("σ′(z²₂)", "0.2139")),  # C02, second neuron

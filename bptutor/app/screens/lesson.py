@@ -90,6 +90,7 @@ class LessonScreen(TutorScreen):
         self.lesson = lesson
         self.store = store
         self.session: Session = start_session(lesson, store)
+        self._prompt_for: str | None = None  # the step the prompt was last scrolled for
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="header"):
@@ -147,12 +148,18 @@ class LessonScreen(TutorScreen):
         step = session.current  # once: building a step costs O(its operands)
         done = session.done_count()
         self.query_one("#title", Static).update(self.lesson.title)
-        self.query_one("#done", Static).update(f"·  {done} of {session.total} done")
+        self.query_one("#done", Static).update(f"{done} of {session.total} done")
         self.query_one(NetworkView).show(session, step)
         self.query_one(Ledger).show(session)
         self.query_one(StepPanel).show(session, step)
         self.query_one(HintPanel).show(session, step)
         self.query_one(AnswerBox).ask_for(step.label if step else None)
+        step_id = step.id if step else None
+        if step_id != self._prompt_for:  # a new step reads from its question down
+            self._prompt_for = step_id
+            prompt = self.query_one("#prompt")
+            prompt.anchor(False)
+            prompt.scroll_home(animate=False)
         if session.finished != self._bindings_for_finished:  # the footer recomposes on every refresh
             self._bindings_for_finished = session.finished
             self.refresh_bindings()
@@ -272,9 +279,9 @@ class LessonScreen(TutorScreen):
         more = "F2 again reveals the answer." if message.rung >= 3 else "F2 for the next hint."
         self.show_feedback("info", f"Hint {message.rung} of 3 is above the answer box. {more}")
         self.sync()
-        # the newest rung is the prompt's last line: keep it in view on a short screen
-        prompt = self.query_one("#prompt")
-        self.call_after_refresh(prompt.scroll_end, animate=False)
+        # The newest rung is the prompt's last line: keep it in view on a short screen. Anchored,
+        # the prompt stays at its end even when a scrollbar appears and the text rewraps.
+        self.query_one("#prompt").anchor()
 
     def on_step_revealed(self, message: StepRevealed) -> None:
         step = self.session.steps.by_id(message.step_id)

@@ -42,7 +42,8 @@ def prompt_text(session: Session, step: Step | None) -> Content:
     if step.operands:
         parts.append(("\nFrom: ", "$text-muted"))
         shown = step.operands[:MAX_OPERANDS]
-        parts.append("   ".join(f"{op.symbol} = {fmt(op.value, session.digits)}" for op in shown))
+        # "a³₁=0.6964" holds no space, so a wrapped line breaks between operands, never inside one
+        parts.append("   ".join(f"{op.symbol}={fmt(op.value, session.digits)}".replace(" ", "") for op in shown))
         if len(step.operands) > MAX_OPERANDS:
             parts.append((f"   … ({len(step.operands) - MAX_OPERANDS} more)", "$text-muted"))
     if step.note:
