@@ -60,6 +60,7 @@ async def test_mini_batch_says_which_sample(home, helpers):
             await helpers.type_answer(pilot, helpers.value(app))
         text = helpers.text(app)
         assert "sample 2 of 3" in text
+        assert "x, z, a, δ of sample 2 of 3" in text  # the network says whose values it shows
         ledger = screen.query_one(Ledger)
         region = ledger.content_region
         rows = [line[region.x : region.right] for line in text.splitlines()[region.y : region.bottom]]
@@ -67,7 +68,8 @@ async def test_mini_batch_says_which_sample(home, helpers):
         assert any(row.startswith(" #1 ") for row in rows) and any(row.startswith(" #2 ") for row in rows)
         while session.current.sample is not None:  # on to the batch steps
             await helpers.type_answer(pilot, helpers.value(app))
-        assert "whole batch of 3" in helpers.text(app)
+        text = helpers.text(app)
+        assert "whole batch of 3" in text and "this step uses every sample" in text
 
 
 async def test_one_sample_lessons_have_no_sample_column(bp2_lesson, home, helpers):
