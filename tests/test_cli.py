@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -151,3 +152,26 @@ def test_subcommand_usage_errors_name_the_subcommand():
     out = run("check")
     assert out.returncode == 2
     assert out.stderr.splitlines() == ["usage: bptutor check LESSON.yaml...", "bptutor check: error: the following arguments are required: LESSON"]
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem[:2] for p in LESSONS])
+def test_solve_markdown_keeps_prose_out_of_the_maths(lesson):
+    md = run("solve", str(lesson), "--markdown").stdout
+    assert "## The network" in md  # the lesson's own numbers come first, drawn ones too
+    for maths in re.findall(r"\$([^$]+)\$", md):
+        bare = re.sub(r"\\(text|operatorname)\{[^}]*\}|\\[A-Za-z]+", "", maths)
+        assert not re.search(r"[A-Za-z]{3,}", bare), maths  # a word in maths renders as italic letters
+
+
+def test_solve_json_gives_the_starting_weights_even_when_drawn(tmp_path):
+    path = tmp_path / "drawn.yaml"
+    path.write_text(
+        "title: drawn\nnetwork: {sizes: [2, 3, 1], activation: sigmoid, init: {seed: 4, scale: 0.5}}\n"
+        "samples: [{x: [1, 0], y: [1]}]\n",
+        encoding="utf-8",
+    )
+    data = json.loads(run("solve", str(path), "--json").stdout)
+    assert [len(w) for w in data["weights"]] == [3, 1] and [len(w[0]) for w in data["weights"]] == [2, 3]
+    assert [len(b) for b in data["biases"]] == [3, 1]
+    assert data["samples"][0]["z"][0][0] == pytest.approx(data["weights"][0][0][0] + data["biases"][0][0])  # x = (1, 0)
+    assert data["updated"] is None  # no learning_rate

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from bptutor.core.progress import ProgressStore
+from bptutor.core.progress import Loaded, ProgressStore
 
 Loader = Callable[[Path], tuple[Any, list]]
 LESSON_SUFFIXES = (".yaml", ".yml")
@@ -105,14 +105,16 @@ class Progress:
     done: int
     total: int
     notice: str | None = None
+    earlier: bool = False  # saved for an earlier version of the lesson file
 
     @property
     def words(self) -> str:
         if self.total == 0:
             return "not started"
+        then = ", before an edit" if self.earlier else ""
         if self.done >= self.total:
-            return f"complete ({self.done}/{self.total})"
-        return f"{self.done}/{self.total} done"
+            return f"complete ({self.done}/{self.total}{then})"
+        return f"{self.done}/{self.total} done{then}"
 
 
 def progress_of(entry: LessonEntry, store: ProgressStore) -> Progress:
@@ -120,8 +122,8 @@ def progress_of(entry: LessonEntry, store: ProgressStore) -> Progress:
     if entry.lesson is None:
         return Progress(0, 0)
     loaded = store.load(entry.lesson.content_hash)
+    earlier = loaded.data is None
+    if earlier:
+        loaded = Loaded(store.load_earlier_version(str(Path(entry.lesson.path).resolve()), entry.lesson.content_hash).data, loaded.notice)
     data = loaded.data or {}
-    done, total = data.get("done", 0), data.get("total", 0)
-    if not isinstance(done, int) or not isinstance(total, int):
-        done, total = 0, 0
-    return Progress(done, total, loaded.notice)
+    return Progress(data.get("done", 0), data.get("total", 0), loaded.notice, earlier and bool(data))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from .backprop import Solution
@@ -37,6 +38,8 @@ def solution_json(title: str, steps: StepList) -> dict:
         "activations": [a.name for a in p.network.activations],
         "cost_function": p.cost.name,
         "learning_rate": p.eta,
+        "weights": _nested(p.network.weights),  # as given, or as `init:` drew them
+        "biases": _nested(p.network.biases),
         "samples": samples,
         "cost": sol.cost,
         "grad_w": _nested(sol.grad_w),
@@ -70,15 +73,28 @@ def step_json(s: Step) -> dict:
     return d
 
 
+_WORD = re.compile(r"(?<![A-Za-z\\])[A-Za-z]{2,}(?![A-Za-z])")
+_TEX_FUNCTIONS = {"ln": r"\ln", "exp": r"\exp", "max": r"\max", "log": r"\log"}
+
+
+def _tex_word(m: re.Match) -> str:
+    """A word in an equation: a function LaTeX knows, a named activation, or prose (\\text)."""
+    word = m[0]
+    if word in _TEX_FUNCTIONS:
+        return _TEX_FUNCTIONS[word] + " "
+    if word in ("sigmoid", "tanh", "relu", "softmax", "sqrt"):
+        return rf"\operatorname{{{word}}}"
+    return rf"\text{{ {word} }}"
+
+
 def _tex(text: str) -> str:
     """Unicode maths to a LaTeX fragment good enough for Markdown renderers."""
     table = {
         "δ": r"\delta ", "σ′": r"\sigma'", "σ": r"\sigma", "Σₖ": r"\sum_k ", "Σᵢ": r"\sum_i ", "Σⱼ": r"\sum_j ",
         "Σₓ": r"\sum_x ", "∂": r"\partial ", "·": r"\cdot ", "×": r"\times ", "−": "-", "→": r"\to ", "η": r"\eta ",
         "½": r"\tfrac12 ", "′": "'", "…": r"\dots ", "Cₓ": "C_x", "Δ": r"\Delta ", "ε": r"\epsilon ",
-        "ln ": r"\ln ", "ln(": r"\ln(", "exp(": r"\exp(",
-        **{name: rf"\operatorname{{{name}}}" for name in ("sigmoid", "tanh", "relu", "softmax")},
     }
+    text = re.sub(r" \}\s*\\text\{ ", " ", _WORD.sub(_tex_word, text))  # one \text{} per run of words
     for k in sorted(table, key=len, reverse=True):
         text = text.replace(k, table[k])
     sup = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ˡᴸ", "0123456789+-lL")
@@ -104,6 +120,23 @@ def _tex(text: str) -> str:
     return "".join(out)
 
 
+def _network_section(sol: Solution, digits: int) -> list[str]:
+    """The lesson's numbers (drawn ones too, for `init:`), so the notes can be checked by hand."""
+    p, net = sol.problem, sol.problem.network
+
+    def row(values) -> str:
+        return "[" + ", ".join(fmt(float(v), digits) for v in values) + "]"
+
+    lines = ["## The network", ""]
+    for l in range(2, net.L + 1):
+        w = ", ".join(row(r) for r in net.w(l))
+        lines.append(f"- layer {l} ({net.act(l).name}): $w^{{{l}}}$ = [{w}], $b^{{{l}}}$ = {row(net.b(l))}")
+    for i in range(p.m):
+        lines.append(f"- sample {i + 1}: $x$ = {row(p.x[i])}, $y$ = {row(p.y[i])}")
+    lines.append(f"- cost: {p.cost.name}" + (f", learning rate $\\eta$ = {fmt(p.eta, digits)}" if p.eta is not None else ""))
+    return lines + [""]
+
+
 def solution_markdown(title: str, steps: StepList, summary: str | None = None, limit: int = 5000) -> str:
     """Derivation notes: each rule stated once, then for each step its equation with the indices,
     then the numbers, then the value, and the author's note where there is one."""
@@ -111,15 +144,16 @@ def solution_markdown(title: str, steps: StepList, summary: str | None = None, l
     lines = [f"# {title}", ""]
     if summary:
         lines += [summary.strip(), ""]
+    lines += _network_section(steps.solution, max(digits, 6))
     current_sample, stated = object(), set()
     shown: Iterable[Step] = (steps[i] for i in range(min(len(steps), limit)))
     for s in shown:
         if s.sample != current_sample:
-            current_sample, stated = s.sample, set()
+            current_sample = s.sample
             head = f"Sample {s.sample}" if s.sample is not None else ("Mini-batch and update" if steps.solution.problem.m > 1 else "The update")
             lines += [f"## {head}", ""]
-        if s.equation not in stated:  # state each rule once per section, then apply it
-            stated.add(s.equation)
+        if s.general not in stated:  # state each rule once, where it is first used
+            stated.add(s.general)
             rule, _, why = s.general.partition("   (")  # a cancellation says why in words after the rule
             why = f" ({why}" if why else ""
             lines += [f"*{s.equation}, in general:* ${_tex(rule)}${why}", ""]
@@ -127,7 +161,7 @@ def solution_markdown(title: str, steps: StepList, summary: str | None = None, l
         lines.append(f"**{s.label}**: {s.question}{mark}  ")
         lines.append(f"${_tex(s.indexed)}$  ")
         lines.append(f"${_tex(s.substituted)}$  ")
-        lines.append(f"$= {fmt(s.value, max(digits, 6))}$")
+        lines.append(f"$= {fmt(s.value, digits)}$")  # as on screen: the notes read like the lesson
         if s.note:
             lines += ["", f"> {s.note.strip()}"]
         lines.append("")

@@ -101,6 +101,28 @@ class ProgressStore:
             return Loaded(None, f"Saved progress was unreadable and was moved to {aside}; starting afresh.")
         return Loaded(data)
 
+    def load_earlier_version(self, lesson_file: str, lesson_hash: str) -> Loaded:
+        """Progress saved for an earlier version of the same lesson file (the author fixed a
+        typo: the hash changed, the learner's work should not vanish). The newest one wins;
+        unreadable files are skipped here and moved aside only by their own lesson's load."""
+        if not lesson_file:
+            return Loaded(None)
+        try:
+            candidates = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        except OSError:
+            return Loaded(None)
+        for path in candidates:
+            if path.stem == lesson_hash or ".corrupt-" in path.name:
+                continue
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                check_progress(data)
+            except (OSError, ValueError):
+                continue
+            if data.get("lesson_file") == lesson_file and data.get("records"):
+                return Loaded(data, "This lesson file changed since you last worked on it: your answers to the steps whose values did not change are kept.")
+        return Loaded(None)
+
     def save(self, lesson_hash: str, data: dict) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.remove_stale_temps()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Mapping
 
 import numpy as np
@@ -72,9 +73,11 @@ class Session:
         tolerance: Tolerance = Tolerance(),
         store: ProgressStore | None = None,
         title: str = "",
+        lesson_file: str = "",
     ):
         self.steps = steps
         self.lesson_hash = lesson_hash
+        self.lesson_file = lesson_file  # the resolved path: finds progress of an edited lesson
         self.tolerance = tolerance
         self.digits = steps.precision
         self.store = store
@@ -286,6 +289,7 @@ class Session:
     def to_dict(self) -> dict:
         return {
             "lesson_hash": self.lesson_hash,
+            "lesson_file": self.lesson_file,
             "title": self.title,
             "position": self.position,
             "current": self.current.id if self.current else None,
@@ -299,15 +303,20 @@ class Session:
         if self.store:
             self.store.save(self.lesson_hash, self.to_dict())
 
-    def resume(self, data: Mapping) -> None:
-        """Take back saved progress; ids that no longer exist are ignored."""
+    def resume(self, data: Mapping, edited: bool = False) -> None:
+        """Take back saved progress; ids that no longer exist are ignored. From an `edited`
+        (earlier) version of the lesson, an answered step is kept only while the value the
+        learner typed is still right: the author may have changed its numbers."""
         self.records = {}
         for sid, raw in dict(data.get("records", {})).items():
             try:
-                self.steps.index_of(sid)
-                self.records[sid] = StepRecord(**{k: raw[k] for k in StepRecord.__dataclass_fields__ if k in raw})
+                step = self.steps[self.steps.index_of(sid)]
+                record = StepRecord(**{k: raw[k] for k in StepRecord.__dataclass_fields__ if k in raw})
             except (KeyError, TypeError):
                 continue
+            if edited and record.value is not None and not self.tolerance.accepts(record.value, step.value):
+                continue
+            self.records[sid] = record
         self.verdicts = Counter({k: int(v) for k, v in dict(data.get("verdicts", {})).items() if isinstance(v, int)})
         current = data.get("current")
         self.position = 0
@@ -328,4 +337,5 @@ class Session:
 def start_session(lesson, store: ProgressStore | None = None) -> Session:
     """A fresh session on a loaded Lesson (see bptutor.core.lesson); resuming is the caller's choice."""
     steps = StepList.of_lesson(lesson)
-    return Session(steps, lesson.content_hash, Tolerance(lesson.rtol, lesson.atol), store, lesson.title)
+    lesson_file = str(Path(lesson.path).resolve()) if lesson.path else ""
+    return Session(steps, lesson.content_hash, Tolerance(lesson.rtol, lesson.atol), store, lesson.title, lesson_file)

@@ -738,7 +738,7 @@ class _Builder:
         eta = self.p.eta
         s_old = sym(name, l, j) if k is None else sym(name, l, j, k)
         what = f"bias of neuron {j} in layer {l}" if k is None else f"weight into neuron {j} of layer {l} from neuron {k} of layer {l - 1}"
-        m_note = f" (∂C/∂{s_old} is already the mean over m = {self.m}, so the step is η/m × the summed gradient)" if self.m > 1 else ""
+        m_note = f"   (∂C/∂{name} is already the mean over the m = {self.m} samples: the step is η/m × their summed gradient)" if self.m > 1 else ""
         return self._step(
             kind, None, l, j, k, label=f"{s_old}′",
             question=f"the new {what} after one gradient-descent step",
@@ -821,7 +821,7 @@ class _Builder:
         """C′ needs a second forward pass; the hints give its outputs aᴸ′ (or each Cₓ′), so
         the last rung leaves only the cost to work out."""
         before, after, L, cost = self.sol.cost, self.sol.cost_after, self.net.L, self.p.cost
-        general = "C′ = C(w′, b′): run the forward pass again with the new weights and biases"
+        general = "C′ = C(w′, b′)   (run the forward pass again with the new weights and biases)"
         if self.m == 1:
             a, y = self._after.a[-1][0], self.p.y[0]
             n = len(a)

@@ -108,3 +108,31 @@ async def test_a_bad_value_in_progress_is_a_notice_not_a_crash(bp2_lesson, store
         assert isinstance(app.screen, IntroScreen)  # moved aside: nothing to resume
         assert any("unreadable" in m for m in notices), notices
     assert any(p.name.startswith(f"{lesson.content_hash}.corrupt-") for p in store.folder.iterdir())
+
+
+@pytest.mark.parametrize(
+    "old, new, kept",
+    [
+        # a reworded summary changes no value: both answers carry over
+        ("summary: |", "summary: |\n  (Reworded.)", 2),
+        # y1 moves: dC/da3_1 = a3_1 - y1 changes and is dropped; sigma'(z3_1) does not and is kept
+        ("y: [0.01, 0.99]", "y: [0.2, 0.99]", 1),
+    ],
+    ids=["wording", "numbers"],
+)
+async def test_editing_a_lesson_keeps_the_answers_still_right(bp2_lesson, tmp_path, home, helpers, old, new, kept):
+    lesson = tmp_path / "mine.yaml"
+    lesson.write_text(bp2_lesson.read_text(encoding="utf-8"), encoding="utf-8")
+    await answer_two_then_quit(lesson, helpers)
+    text = lesson.read_text(encoding="utf-8")
+    assert old in text
+    lesson.write_text(text.replace(old, new, 1), encoding="utf-8")  # the author edits: a new hash
+    app = make_app(lesson)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ResumeDialog)
+        assert f"{kept} of 11" in helpers.text(app)
+        assert any("changed since you last worked on it" in n.message for n in app._notifications)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.session.done_count() == kept

@@ -153,3 +153,20 @@ def test_a_folder_named_like_a_temporary_file_is_left_alone(store):
     age(folder, 10 * STALE_AFTER)
     store.save("h", {"records": {}})
     assert folder.is_dir()
+
+
+def test_progress_of_an_earlier_version_is_found_by_the_lesson_file(store):
+    data = saved_by_a_session(store)
+    mine = data["lesson_file"]
+    assert mine == str(BP2.resolve())
+    write(store, "old", {**data, "lesson_hash": "old"})
+    time.sleep(0.01)
+    write(store, "newer", {**data, "lesson_hash": "newer", "done": 5})  # the newest wins
+    write(store, "other", {**data, "lesson_file": "/elsewhere/other.yaml", "done": 7})  # another lesson
+    store.folder.joinpath("junk.json").write_text("{not json", encoding="utf-8")  # skipped, not moved
+    found = store.load_earlier_version(mine, "current-hash")
+    assert found.data is not None and found.data["done"] == 5 and "changed since" in found.notice
+    assert store.folder.joinpath("junk.json").is_file()
+    assert store.load_earlier_version("/no/such/lesson.yaml", "current-hash").data is None
+    # the lesson's own hash is never its own earlier version
+    assert store.load_earlier_version(mine, data["lesson_hash"]).data["lesson_hash"] != data["lesson_hash"]

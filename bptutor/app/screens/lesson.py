@@ -111,17 +111,23 @@ class LessonScreen(TutorScreen):
     _bindings_for_finished: bool | None = None
 
     def on_mount(self) -> None:
-        loaded = self.store.load(self.session.lesson_hash) if self.store else Loaded(None)
-        if loaded.notice:
-            self.app.notify(loaded.notice, title="Progress", severity="warning", timeout=10)
-        data = loaded.data
-        saved = bool(data and data.get("records"))
-        if saved:
-            self.session.resume(data)  # saves nothing: behind the dialog is the saved state, not step 1
+        session = self.session
+        loaded = self.store.load(session.lesson_hash) if self.store else Loaded(None)
+        notices, data, edited = [loaded.notice], loaded.data, False
+        if data is None and self.store is not None:  # perhaps the author edited the lesson since
+            earlier = self.store.load_earlier_version(session.lesson_file, session.lesson_hash)
+            data, edited = earlier.data, earlier.data is not None
+        if data and data.get("records"):
+            session.resume(data, edited=edited)  # saves nothing: behind the dialog is the saved state, not step 1
+        saved = bool(session.records)
+        if edited and saved:
+            notices.append(earlier.notice)
+        for notice in filter(None, notices):
+            self.app.notify(notice, title="Progress", severity="warning", timeout=10)
         self.sync()
         self.query_one(AnswerBox).focus()
         if saved:
-            dialog = ResumeDialog(data, finished=self.session.finished)
+            dialog = ResumeDialog(session.to_dict(), finished=session.finished)
             self.app.push_screen(dialog, partial(self._resume_chosen, data))
         else:
             self._introduce()
