@@ -16,7 +16,7 @@ COMMANDS = ("check", "solve", "new", "schema", "docs")
 
 USAGE = """\
 bptutor [LESSON.yaml | DIR]        open the tutor (no argument: pick a bundled lesson)
-bptutor check LESSON.yaml...       validate lessons; errors as FILE:LINE:COL: message
+bptutor check LESSON.yaml|DIR...   validate lessons; errors as FILE:LINE:COL: message
 bptutor solve LESSON.yaml --json   the worked solution as JSON (see: bptutor docs format)
 bptutor solve LESSON.yaml --markdown   the worked solution as Markdown derivation notes
 bptutor new NAME                   write a commented template lesson NAME.yaml
@@ -66,7 +66,11 @@ def cmd_check(files: list[Path]) -> int:
     from .core.lint import lint
 
     bad = False
-    for path in files:
+    for path in _expand(files):
+        if path.is_dir():
+            print(f"{path}: no lesson files (*.yaml, *.yml) in this folder", file=sys.stderr)
+            bad = True
+            continue
         loaded = _load(path)
         if loaded is None:
             bad = True
@@ -77,6 +81,15 @@ def cmd_check(files: list[Path]) -> int:
             print(w, file=sys.stderr)
         print(f"{path}: ok")
     return 2 if bad else 0
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    """A folder stands for the lesson files in it, as `bptutor DIR` lists them."""
+    out: list[Path] = []
+    for path in paths:
+        found = sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml") and p.is_file()) if path.is_dir() else []
+        out += found or [path]
+    return out
 
 
 def cmd_solve(path: Path, markdown: bool) -> int:

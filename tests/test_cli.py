@@ -175,3 +175,12 @@ def test_solve_json_gives_the_starting_weights_even_when_drawn(tmp_path):
     assert [len(b) for b in data["biases"]] == [3, 1]
     assert data["samples"][0]["z"][0][0] == pytest.approx(data["weights"][0][0][0] + data["biases"][0][0])  # x = (1, 0)
     assert data["updated"] is None  # no learning_rate
+
+
+def test_check_a_folder_checks_every_lesson_in_it(tmp_path):
+    out = run("check", str(ROOT / "lessons"))
+    assert out.returncode == 0 and out.stdout.count(": ok") == len(LESSONS)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    out = run("check", str(empty))
+    assert out.returncode == 2 and "no lesson files" in out.stderr and "Traceback" not in out.stderr

@@ -442,7 +442,7 @@ def _problem(source: Source, kind: str, loc: Loc, ctx: dict, value: Any) -> str:
     if kind == "lesson_value":
         return _value_problem(ctx["expected"], ctx["got"], shown, _described(source, loc, value))
     if kind in ("list_type", "tuple_type"):
-        hint = f" (write [{shown}] for a list of one)" if _kind_of(value) == "number" else ""
+        hint = f" (write [{shown}] for a list of one)" if _kind_of(value) in ("number", "text") else ""
         if loc[:2] == ("network", "weights") and len(loc) == 4:
             hint = " (each matrix is a list of rows, such as [[0.1, 0.2]], inside the list of matrices)"
         return f"expected a list, got {_described(source, loc, value)}{hint}"
@@ -610,7 +610,7 @@ class _Meaning:
             if one_name:
                 self.error(where, f"softmax can only be the output layer's activation, but one name applies to every layer 2..{L}: write a list such as [sigmoid, softmax]")
                 return
-            self.error(where, f"softmax can only be used in the output layer (layer {L}), not in layer {layer}")
+            self.error(where, f"softmax can only be used in the output layer (layer {L}), not in layer {layer}: use sigmoid, tanh, relu or linear there")
 
     def parameters(self, net: dict, sizes: list[int] | None) -> None:
         """Either weights and biases, or init to draw them; then their shapes."""

@@ -58,7 +58,7 @@ def decode_utf8(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
         line_start = data.rfind(b"\n", 0, bad) + 1
         line = data.count(b"\n", 0, bad) + 1
         col = len(data[line_start:bad].decode("utf-8", errors="replace")) + 1
-        message = f"not UTF-8 text (byte 0x{data[bad]:02x} at offset {bad})"
+        message = f"not UTF-8 text (byte 0x{data[bad]:02x} at offset {bad}): save the file as UTF-8"
         return None, [Diagnostic(path, line, col, message)]
 
 

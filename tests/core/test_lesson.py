@@ -424,7 +424,7 @@ NAME_ERRORS = [
     # nothing close
     ("cost-unknown", variant("cost: quadratic", "cost: hinge"), ['t.yaml:11:7: unknown cost "hinge" (expected one of: quadratic, cross_entropy, log_likelihood)']),
     # softmax in a hidden layer
-    ("softmax-hidden", variant("activation: sigmoid", "activation: [softmax, sigmoid]"), ["t.yaml:4:16: softmax can only be used in the output layer (layer 3), not in layer 2"]),
+    ("softmax-hidden", variant("activation: sigmoid", "activation: [softmax, sigmoid]"), ["t.yaml:4:16: softmax can only be used in the output layer (layer 3), not in layer 2: use sigmoid, tanh, relu or linear there"]),
     # one name softmax would put softmax in every layer
     (
         "softmax-one-name",
@@ -685,7 +685,7 @@ def test_non_utf8_bytes(tmp_path):
     path.write_bytes(BASE.replace("title: base", "title: caf\xe9").encode("latin-1"))
     with pytest.raises(LessonError) as info:
         load_lesson(path)
-    assert [str(d) for d in info.value.diagnostics] == [f"{path}:1:11: not UTF-8 text (byte 0xe9 at offset 10)"]
+    assert [str(d) for d in info.value.diagnostics] == [f"{path}:1:11: not UTF-8 text (byte 0xe9 at offset 10): save the file as UTF-8"]
 
 
 def test_unreadable_file(tmp_path):
