@@ -130,14 +130,26 @@ def check(
         slip, known = match(step, solution, typed, tol, digits, also_right=() if pencil is None else (pencil,))
         if slip is not None:
             return Verdict(WRONG, _sentence(slip.message), typed, diagnosis=slip.id, notes=notes)
-    if not known and tol.accepts(typed, expected, scale=CLOSE_FACTOR) and plausible(typed, expected, tol):
+    if not known and _close(step, typed, expected, tol) and plausible(typed, expected, tol):
+        off = abs(typed - expected) / abs(expected) if expected else 0.0
         return Verdict(
             CLOSE,
-            f"Close, but not within tolerance: check your rounding (carry {digits} significant figures from the screen).",
+            f"Close ({off:.1%} off), but not within tolerance: carry {digits} significant figures from the screen, "
+            "and check that each number you used is the one the From line names.",
             typed,
             notes=notes,
         )
     return Verdict(WRONG, f"Not {fmt(typed, digits)}.", typed, notes=notes)
+
+
+def _close(step: Step, typed: float, expected: float, tol: Tolerance) -> bool:
+    """Within CLOSE_FACTOR tolerances. An update w′ = w − η ∂C/∂w is mostly the old w, so
+    there the miss is measured against the step η ∂C/∂w: a wrong gradient is no rounding slip."""
+    if step.kind in ("update_w", "update_b") and len(step.operands) == 3:
+        old = step.operands[0].value
+        change = abs(expected - old)
+        return abs(typed - expected) <= CLOSE_FACTOR * max(tol.rtol * change, tol.atol)
+    return tol.accepts(typed, expected, scale=CLOSE_FACTOR)
 
 
 def _sentence(text: str) -> str:

@@ -15,19 +15,19 @@ and `factor_2` when the cost is quadratic):
                    wrong_cost_grad
     sigma_prime    sigma_not_prime, prime_at_a, z_in_prime (z put in a(1 − a) or 1 − a²), wrong_layer_prime,
                    wrong_activation_prime, relu_kink
-    delta (BP1)    missing_sigma_prime, prime_at_a, sigma_prime_twice, softmax_diagonal,
+    delta (BP1)    missing_sigma_prime, prime_at_a, sigma_prime_twice (sigmoid or softmax), softmax_diagonal,
                    missing_jacobian, relu_kink
     delta (BP2)    transposed_w, single_term, term_sign, sigma_prime_next_layer, missing_sigma_prime,
                    prime_at_a, wrong_layer_delta, relu_kink
     bp2_term       transposed_w, wrong_layer_w
     bp2_sum        transposed_w, single_term, term_sign, sigma_prime_too_early
     grad_b         grad_w_for_b, wrong_layer_delta, relu_kink
-    grad_w         transposed_w, a_of_layer_l, wrong_layer_delta, wrong_layer_w, grad_b_for_w, relu_kink
+    grad_w         transposed_w, a_of_layer_l, w_for_a, wrong_layer_delta, wrong_layer_w, grad_b_for_w, relu_kink
     batch_*        summed_not_mean, last_sample_only
     update_w/b     sign_flip, eta_forgotten, bias_not_updated / not_updated, factor_2,
-                   summed_not_mean, last_sample_only, divided_twice
+                   summed_not_mean, last_sample_only, divided_twice, other_gradient
     cost_after     cost_not_updated, bias_not_updated (weights-only step), sign_flip
-    grad_check     one_eps
+    grad_check     one_eps, sign_flip
 
 `distinguishing()` keeps only slips that explain a number unambiguously: a slip whose value is
 accepted as right (within the tolerance, or equal to what the rounded operands on screen give), or
@@ -100,6 +100,8 @@ SLIP_TITLES: dict[str, str] = {
     "a_of_layer_l": "a of layer l in BP4 instead of layer l−1",
     "grad_b_for_w": "∂C/∂b typed for ∂C/∂w (the a factor left out)",
     "grad_w_for_b": "∂C/∂w typed for ∂C/∂b",
+    "w_for_a": "the weight in BP4 instead of the activation it carries",
+    "other_gradient": "another weight's gradient in the update",
     "summed_not_mean": "mini-batch summed, not averaged",
     "last_sample_only": "only the last sample of the batch",
     "divided_twice": "batch mean divided by m again",
@@ -286,11 +288,12 @@ def _z(c: _Ctx) -> list[Slip]:
     rule = f"{zs} = Σₖ {sym('w', l, j, 'k')}{_asym(l - 1, 'k')} + {bs}"
     out = [Slip("bias_forgotten", c.value - b, f"you left out the bias: {rule}, so add {bs} = {c.f(b)}.")]
     w = c.net.w(l)
-    if w.shape[0] == w.shape[1]:
+    if j <= w.shape[1]:  # w_kj read for w_jk: column j, over the k that both layers have
+        n = min(w.shape)
         out.append(
             Slip(
                 "transposed_w",
-                float(w[:, j - 1] @ c.a(l - 1) + b),
+                float(w[:n, j - 1] @ c.a(l - 1)[:n] + b),
                 f"you used {sym('w', l, 'k', j)} (w_kj); in {sym('w', l, 'j', 'k')}, j is the neuron in layer {l} "
                 f"and k the neuron in layer {l - 1}: {rule}.",
             )
@@ -403,6 +406,8 @@ def _sigma_prime(c: _Ctx) -> list[Slip]:
     ]
     if act.name == "sigmoid":  # a(1 − a) with z put in for a
         out.append(Slip("z_in_prime", z * (1 - z), f"σ′({zs}) = {as_}(1 − {as_}) uses the activation {as_} = {c.f(a)}, not {zs}."))
+    if act.name != "sigmoid":
+        out.append(Slip("wrong_activation_prime", a * (1 - a), f"{as_}(1 − {as_}) is the sigmoid's slope; layer {l} uses {act.name}: {rule}."))
     if act.name == "tanh":
         out.append(Slip("z_in_prime", 1 - z * z, f"tanh′({zs}) = 1 − {as_}² uses the activation {as_} = {c.f(a)}, not {zs}."))
     for other in (l + 1, l - 1):
@@ -476,6 +481,14 @@ def _bp1(c: _Ctx) -> list[Slip]:
         at_z = f"evaluate σ′ at {zs}, not at {aL}" + (f": σ′({zs}) = {aL}(1 − {aL})" if act.name == "sigmoid" else "")
         out.append(Slip("prime_at_a", g * float(act.prime(np.array([a]))[0]), at_z + "."))
     else:  # softmax output
+        if cancels(cost, act):
+            out.append(
+                Slip(
+                    "sigma_prime_twice",
+                    c.value * a * (1 - a),
+                    f"with log-likelihood the softmax slopes cancel: {d} = {aL} − {_y(j)}; don't multiply by {aL}(1 − {aL}) = {c.f(a * (1 - a))}.",
+                )
+            )
         out.append(
             Slip(
                 "softmax_diagonal",
@@ -532,11 +545,12 @@ def _sum_slips(c: _Ctx, scale: float) -> list[Slip]:
     w, dn = c.net.w(l + 1), c.delta(l + 1)
     n = len(dn)
     out = []
-    if w.shape[0] == w.shape[1]:
+    if j <= w.shape[0]:  # w_jk read for w_kj: row j, over the k that both layers have
+        nk = min(w.shape)
         out.append(
             Slip(
                 "transposed_w",
-                float(w[j - 1] @ dn) * scale,
+                float(w[j - 1, :nk] @ dn[:nk]) * scale,
                 f"BP2 uses (w{sup(l + 1)})ᵀ: sum {sym('w', l + 1, 'k', j)}{sym('δ', l + 1, 'k')} over k, the weights from "
                 f"neuron {j} of layer {l}; you used {sym('w', l + 1, j, 'k')}.",
             )
@@ -634,6 +648,11 @@ def _grad_w(c: _Ctx) -> list[Slip]:
             f"BP4 takes the activation feeding the weight, {_asym(l - 1, k)} of layer {l - 1}, not {sym('a', l, j)}: {rule}.",
         ),
         Slip("grad_b_for_w", dj, f"that is ∂C/∂{sym('b', l, j)} = {d}; BP4 multiplies it by {_asym(l - 1, k)}: {rule}."),
+        Slip(
+            "w_for_a",
+            float(c.net.w(l)[j - 1, k - 1]) * dj,
+            f"you multiplied by the weight {ws} itself; BP4 multiplies by what the weight carries, {_asym(l - 1, k)}: {rule}.",
+        ),
     ]
     if 1 <= j <= c.n(l - 1) and c.has(l, k):
         out.append(
@@ -726,6 +745,15 @@ def _update(c: _Ctx) -> list[Slip]:
             ),
             Slip("divided_twice", old - eta * g / m, f"∂C/∂{s} is already the mean over m = {m}; don't divide by {m} again."),
         ]
+    # the gradient of a neighbouring weight or bias of the same layer (a row or column slip)
+    grads = c.sol.grad_b[l - 2] if is_b else c.sol.grad_w[l - 2]
+    others = [(jj, None) for jj in range(1, len(grads) + 1) if jj != j] if is_b else [
+        (jj, kk) for jj in range(1, grads.shape[0] + 1) for kk in range(1, grads.shape[1] + 1) if (jj, kk) != (j, k) and (jj == j or kk == k)
+    ]
+    for jj, kk in others[:MAX_TERMS]:
+        other = sym("b", l, jj) if is_b else sym("w", l, jj, kk)
+        g_other = float(grads[jj - 1] if is_b else grads[jj - 1, kk - 1])
+        out.append(Slip("other_gradient", old - eta * g_other, f"that step uses ∂C/∂{other}, the gradient of another {'bias' if is_b else 'weight'}; {rule}."))
     return out
 
 
@@ -743,7 +771,10 @@ def _cost_after_step(c: _Ctx) -> list[Slip]:
 def _grad_check(c: _Ctx) -> list[Slip]:
     if len(c.step.operands) != 3:
         return []
-    return [Slip("one_eps", 2 * c.value, "divide by 2ε, the width of the central difference, not by ε.")]
+    return [
+        Slip("one_eps", 2 * c.value, "divide by 2ε, the width of the central difference, not by ε."),
+        Slip("sign_flip", -c.value, "the sign is flipped: the slope is (C(θ + ε) − C(θ − ε)) / 2ε, the cost after the nudge up first."),
+    ]
 
 
 FAMILIES: dict[str, Callable[[_Ctx], list[Slip]]] = {
@@ -802,7 +833,14 @@ def slips_for(step: Step, solution: Solution, digits: int = 4) -> list[Slip]:
     return [s for s in found if math.isfinite(s.value)]
 
 
+# Slips that yield to any other they coincide with: a neighbour's number is the likelier
+# accident when a named rule (the mean, the last sample) explains the same value.
+YIELDING = frozenset({"other_gradient"})
+
+
 def _outranks(winner: str, loser: str) -> bool:
+    if loser in YIELDING and winner not in YIELDING:
+        return True
     beats = PRECEDENCE.get(winner)
     return beats == "*" or (isinstance(beats, frozenset) and loser in beats)
 

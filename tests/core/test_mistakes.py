@@ -206,6 +206,7 @@ CATALOGUE = [
     ("C02", "s1.sigma_prime.l3.j1", 0.7516383 * (1 - 0.7516383), "z_in_prime", ("uses the activation a³₁",)),  # z(1 - z) for a(1 - a)
     ("C02", "s1.sigma_prime.l2.j1", 0.217767, "wrong_layer_prime", ("σ′(z³₁)", "layer 2")),  # sigma'(z3_1), already in the ledger
     ("TANH", "s1.sigma_prime.l2.j1", tanh_prime_sigmoid, "wrong_activation_prime", ("tanh", "sigmoid")),  # sigmoid'
+    ("TANH", "s1.sigma_prime.l2.j1", 0.2913126124515909 * (1 - 0.2913126124515909), "wrong_activation_prime", ("sigmoid's slope", "tanh")),  # a(1 - a) on tanh
     ("C08", "s1.sigma_prime.l2.j1", 1.0, "relu_kink", ("relu′(0) = 0", "not differentiable")),  # C08: x<0?0:1
     ("C08", "s1.sigma_prime.l2.j1", 0.5, "relu_kink", ("relu′(0) = 0", "0.5")),  # C08: max tie rule
     # ---- BP1 ----
@@ -241,6 +242,7 @@ CATALOGUE = [
     ("C01", "s1.grad_w.l3.j1.k2", 0.5055582 * -0.1235952, "a_of_layer_l", ("a²₂", "a³₁")),  # a3_1 for a2_2
     ("C01", "s1.grad_w.l3.j1.k1", 0.5744425 * -0.008030384, "wrong_layer_delta", ("δ²₁", "δ³₁")),  # delta2 for delta3
     ("C01", "s1.grad_w.l3.j1.k1", -0.008030384, "wrong_layer_w", ("∂C/∂w²₁₁", "layer it feeds")),  # dC/dw2_11
+    ("C01", "s1.grad_w.l3.j1.k2", -0.6 * -0.1235952, "w_for_a", ("w³₁₂ itself", "a²₂")),  # the weight for the activation
     ("C01", "s1.grad_w.l3.j1.k1", -0.03021387, "wrong_layer_w", ("layer 1", "layer it feeds", "a²₁")),  # C01: x_1 δ³₁ σ′(z²₁)
     ("C01", "s1.grad_w.l3.j1.k1", -0.1235952, "grad_b_for_w", ("∂C/∂b³₁", "a²₁")),  # the a factor left out
     ("C08", "s1.grad_w.l2.j1.k1", 2.0, "relu_kink", ("relu′(0) = 0",)),  # C08: dC/dw2 = [2, 4] with relu'(0) = 1
@@ -263,6 +265,7 @@ CATALOGUE = [
     ("C03", "update_w.l2.j1.k1", 0.4 + 1.8, "eta_forgotten", ("η = 0.1",)),  # w - dC/dw
     ("C03", "update_w.l2.j1.k1", 0.4, "not_updated", ("moves too",)),  # w left as it was
     ("C09", "update_b.l3.j1", 0.5, "bias_not_updated", ("BP3", "biases move too")),  # C09: b3 unchanged
+    ("C09", "update_w.l3.j1.k2", -0.9 - 1.0 * 0.5 * 0.1388502, "other_gradient", ("∂C/∂w³₁₁",)),  # w3_11's gradient for w3_12
     ("C09", "update_b.l2.j1", 0.3, "bias_not_updated", ("biases move too",)),  # C09: b2_1 unchanged
     ("C06", "update_w.l2.j1.k1", 0.418354, "summed_not_mean", ("m = 2", "divide by 2")),  # C06: summed update
     ("C06", "update_b.l2.j1", 0.0923462, "summed_not_mean", ("divide by 2",)),  # C06 (equals eta forgotten: eta*m = 1)
@@ -297,7 +300,7 @@ def test_catalogue_entry_is_named(lesson, sid, typed, slip_id, words):
 
 def test_every_catalogue_id_has_a_row_and_a_title():
     named = {r[3] for r in CATALOGUE}
-    untested = set(SLIP_TITLES) - named - {"one_eps"}  # one_eps belongs to the gradient-check steps
+    untested = set(SLIP_TITLES) - named - {"one_eps"}  # one_eps: the gradient-check steps, tested in test_steps.py
     assert not untested, untested
 
 

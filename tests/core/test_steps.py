@@ -111,6 +111,12 @@ def test_grad_check_is_the_central_difference_and_agrees_with_backprop():
     assert step.value == pytest.approx((up - down) / (2 * eps), rel=1e-12)
     assert step.value == pytest.approx(-0.01279493, rel=1e-5)  # C12: backprop's dC/dw2_11
     assert "agree" in step.note and "disagree" not in step.note
+    from bptutor.core.answers import Tolerance
+    from bptutor.core.mistakes import diagnose
+
+    # the two costs subtracted the wrong way round, and the difference divided by ε alone
+    assert diagnose(step, steps.solution, -step.value, Tolerance()).id == "sign_flip"
+    assert diagnose(step, steps.solution, 2 * step.value, Tolerance()).id == "one_eps"
 
 
 def test_grad_check_at_a_relu_kink_says_why_it_disagrees():
