@@ -59,6 +59,7 @@ class Summary:
     cost_after: float | None
     slips: list[tuple[str, int]]  # diagnosis id, count, most frequent first
     verdicts: dict[str, int]
+    learning_rate: float | None = None  # eta of the one gradient-descent step
 
     @property
     def cost_drop(self) -> float | None:
@@ -283,6 +284,7 @@ class Session:
             sol.cost_after,
             slips,
             {k: self.verdicts.get(k, 0) for k in (RIGHT, CLOSE, WRONG, NOT_UNDERSTOOD)},
+            sol.problem.eta,
         )
 
     # ---- persistence ----

@@ -117,7 +117,7 @@ async def test_palette_worked_solution(bp2_lesson, home, helpers):
         await run_command(pilot, "worked solution")
         assert isinstance(app.screen, WorkedSolutionScreen)
         text = helpers.text(app)
-        assert "z²₁ = 0.3775" in text and "(67 steps)" in text
+        assert "z²₁ = 0.3775" in text and "(67 steps, 11 of them typed in the lesson)" in text
         await pilot.press("end")
         await pilot.pause()
         assert "C′" in helpers.text(app)  # the last step: the cost after the update

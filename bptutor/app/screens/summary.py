@@ -43,9 +43,10 @@ def cost_text(summary: Summary, digits: int) -> str:
     if summary.cost_after is None:
         return f"Cost C = {before} (this lesson takes no gradient-descent step)."
     after, drop = fmt(summary.cost_after, digits), summary.cost_drop or 0.0
+    step = f"one gradient-descent step with η = {fmt(summary.learning_rate or 0.0, digits)}"
     if drop > 0:
-        return f"Cost before the update {before}, after it {after}: lowered by {fmt(drop, digits)}."
-    return f"Cost before the update {before}, after it {after}: not lowered (by {fmt(drop, digits)}); the step was too big."
+        return f"Cost before the update {before}, after it {after} ({step}): lowered by {fmt(drop, digits)}."
+    return f"Cost before the update {before}, after it {after} ({step}): not lowered (by {fmt(drop, digits)}); the step was too big."
 
 
 def slips_text(summary: Summary) -> str:

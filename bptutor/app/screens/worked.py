@@ -21,7 +21,8 @@ class WorkedSolutionScreen(TutorScreen):
         self.lesson_title = title
 
     def compose_body(self) -> ComposeResult:
-        yield Static(f"Worked solution: {self.lesson_title}  ({len(self.steps)} steps)", id="worked-title", markup=False)
+        counts = f"{len(self.steps)} steps, {len(self.steps.asked)} of them typed in the lesson"
+        yield Static(f"Worked solution: {self.lesson_title}  ({counts})", id="worked-title", markup=False)
         yield WorkedList(self.steps, id="worked")
         yield Footer()
 

@@ -23,8 +23,14 @@ from ..messages import LedgerStepChosen
 from ..symbols import MARKS, SHOWN
 
 MAX_FETCH = 64  # never more rows than this per fetch (the window on screen is usually less)
-COLUMNS = ((" step", 15), ("value", 10), ("yours", 10), ("  how", 12))
-WIDTH = sum(w for _, w in COLUMNS)
+def columns(digits: int) -> tuple[tuple[str, int], ...]:
+    """The ledger's columns; the two number columns fit a value at the lesson's precision
+    (sign, '0.', the digits and room for an exponent)."""
+    number = max(10, digits + 6)
+    return ((" step", 15), ("value", number), ("yours", number), ("  how", 12))
+
+
+COLUMNS = columns(4)
 SAMPLE_WIDTH = 8  # a lesson of several samples adds a first column: #2, or "batch"
 
 
@@ -71,6 +77,7 @@ class Ledger(ScrollView, can_focus=True):
         self._rows: dict[int, tuple[Step, StepRecord | None]] = {}
         self._length = 0
         self._samples = False  # several samples: the first column says which one
+        self._columns = COLUMNS
 
     # ---- data ----
     def show(self, session: Session) -> None:
@@ -81,6 +88,7 @@ class Ledger(ScrollView, can_focus=True):
         self._rows.clear()
         self._length = session.ledger_length()
         self._samples = session.steps.solution.problem.m > 1
+        self._columns = columns(session.digits)
         self.set_class(self._samples, "-samples")
         self.virtual_size = Size(self._width, self._length + 1)
         if following or self.cursor >= self._length:
@@ -90,7 +98,7 @@ class Ledger(ScrollView, can_focus=True):
 
     @property
     def _width(self) -> int:
-        return WIDTH + (SAMPLE_WIDTH if self._samples else 0)
+        return sum(w for _, w in self._columns) + (SAMPLE_WIDTH if self._samples else 0)
 
     @property
     def length(self) -> int:
@@ -115,7 +123,7 @@ class Ledger(ScrollView, can_focus=True):
         width = max(self.size.width, self._width)
         if y == 0:
             style = self.get_component_rich_style("ledger--header")
-            head = (set_cell_size(" sample", SAMPLE_WIDTH) if self._samples else "") + self._line([h for h, _ in COLUMNS])
+            head = (set_cell_size(" sample", SAMPLE_WIDTH) if self._samples else "") + self._line([h for h, _ in self._columns])
             return Strip([Segment(set_cell_size(head, width), style)]).crop(0, self.size.width)
         row = int(self.scroll_offset.y) + y - 1
         if self._session is None or row >= self._length:
@@ -129,10 +137,9 @@ class Ledger(ScrollView, can_focus=True):
         text = set_cell_size(text, width)
         return Strip([Segment(text, style)]).crop(int(self.scroll_offset.x), int(self.scroll_offset.x) + self.size.width)
 
-    @staticmethod
-    def _line(cells: list[str]) -> str:
+    def _line(self, cells: list[str]) -> str:
         out = []
-        for (name, width), text in zip(COLUMNS, cells):
+        for (name, width), text in zip(self._columns, cells):
             if name.strip() in ("value", "yours") or text in ("value", "yours"):
                 out.append(" " * max(0, width - 1 - cell_len(text)) + text + " ")
             else:
