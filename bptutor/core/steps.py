@@ -514,7 +514,7 @@ class _Builder:
         aL = sym("a", l, j)
         return self._step(
             "dC_da", s, l, j, k, label=f"∂{self.C}/∂{aL}",
-            question=f"how much the cost changes with the activation of output neuron {j}",
+            question=f"how much the cost changes with the activation of output neuron {j}, where {cost.formula}",
             equation="∂C/∂a", general=cost.grad_formula + ("   (the ½ in C cancels the 2)" if cost.name == "quadratic" else ""),
             indexed=cost.grad_formula.replace("aᴸⱼ", aL).replace("yⱼ", f"y{sub(j)}").replace("∂C", f"∂{self.C}"),
             substituted=f"∂{self.C}/∂{aL} = {subst}",

@@ -60,7 +60,7 @@ async def test_mini_batch_says_which_sample(home, helpers):
             await helpers.type_answer(pilot, helpers.value(app))
         text = helpers.text(app)
         assert "sample 2 of 3" in text
-        assert "x, z, a, δ of sample 2 of 3" in text  # the network says whose values it shows
+        assert "x, z, a, δ, y = (0) of sample 2 of 3" in text  # the network says whose values it shows
         ledger = screen.query_one(Ledger)
         region = ledger.content_region
         rows = [line[region.x : region.right] for line in text.splitlines()[region.y : region.bottom]]

@@ -202,3 +202,10 @@ def test_large_lesson_is_lazy():
 @pytest.mark.parametrize("sid", ["s1.delta.l3.j1", "s12.grad_w.l2.j10.k784", "batch_cost", "update_b.l2.j3"])
 def test_step_ids_round_trip(sid):
     assert step_id(*parse_step_id(sid)) == sid
+
+
+def test_dC_da_is_asked_with_the_cost_definition_in_view():
+    # C03: the learner must see which convention (with the ½) the lesson's cost uses
+    steps = StepList(solve(make((2, 2), "sigmoid", cost="quadratic", m=1)))
+    step = next(s for s in steps if s.kind == "dC_da")
+    assert "Cₓ = ½ Σⱼ (yⱼ − aᴸⱼ)²" in step.question

@@ -239,9 +239,13 @@ def network_lines(session: Session, step: Step | None, width: int | None = None)
         first, last = min(uses), min(max(uses), L)
         span = (x_of[first - 1][0], x_of[last - 1][1])
     out.extend(_weight_lines(net, focus, width))
+    y = sol.problem.y[sample - 1]
+    target = "y = (" + ", ".join(fmt(float(v)) for v in y[:DENSE]) + (", …" if len(y) > DENSE else "") + ")"
     if m > 1:  # a mini-batch: say whose values these are
         batch = step is not None and step.sample is None
-        out.append([(f"x, z, a, δ of sample {sample} of {m}" + ("; this step uses every sample" if batch else ""), DIM)])
+        out.append([(f"x, z, a, δ, {target} of sample {sample} of {m}" + ("; this step uses every sample" if batch else ""), DIM)])
+    else:
+        out.append([(f"target {target}", DIM)])
     if step is None:
         out.append([("All steps finished: every value is known.", DIM)])
     return out, span
