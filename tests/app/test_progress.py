@@ -30,6 +30,14 @@ async def answer_two_then_quit(bp2_lesson, helpers, size=(80, 24)) -> str:
     return left_at
 
 
+def record_notices(app) -> list[str]:
+    """Every notification the app shows, as text, in order."""
+    notices: list[str] = []
+    notify = app.notify
+    app.notify = lambda message, **kw: (notices.append(str(message)), notify(message, **kw))[1]
+    return notices
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 async def test_quit_reopen_and_resume_on_the_same_step(bp2_lesson, home, helpers, size):
     left_at = await answer_two_then_quit(bp2_lesson, helpers, size)
@@ -77,9 +85,7 @@ async def test_corrupt_progress_is_a_notice_not_a_crash(bp2_lesson, store, helpe
     store.folder.mkdir(parents=True, exist_ok=True)
     store.path_for(lesson.content_hash).write_text("{not json", encoding="utf-8")
     app = make_app(bp2_lesson)
-    notices: list[str] = []
-    notify = app.notify
-    app.notify = lambda message, **kw: (notices.append(str(message)), notify(message, **kw))[1]
+    notices = record_notices(app)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, IntroScreen)  # nothing to resume
@@ -100,9 +106,7 @@ async def test_a_bad_value_in_progress_is_a_notice_not_a_crash(bp2_lesson, store
     data["records"][first]["outcome"] = "bogus"
     path.write_text(json.dumps(data), encoding="utf-8")
     app = make_app(bp2_lesson)
-    notices: list[str] = []
-    notify = app.notify
-    app.notify = lambda message, **kw: (notices.append(str(message)), notify(message, **kw))[1]
+    notices = record_notices(app)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, IntroScreen)  # moved aside: nothing to resume
@@ -128,11 +132,12 @@ async def test_editing_a_lesson_keeps_the_answers_still_right(bp2_lesson, tmp_pa
     assert old in text
     lesson.write_text(text.replace(old, new, 1), encoding="utf-8")  # the author edits: a new hash
     app = make_app(lesson)
+    notices = record_notices(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, ResumeDialog)
         assert f"{kept} of 11" in helpers.text(app)
-        assert any("changed since you last worked on it" in n.message for n in app._notifications)
+        assert any("changed since you last worked on it" in n for n in notices), notices
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.session.done_count() == kept
