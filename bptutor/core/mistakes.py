@@ -265,6 +265,23 @@ def _uphill(c: _Ctx) -> str:
     return " (your update would climb the gradient instead of descending it)"
 
 
+def _uphill_alone(c: _Ctx, is_b: bool) -> str:
+    """For one update step: the cost with only this parameter stepped the wrong way."""
+    net, eta = c.net, c.p.eta
+    l, j, k = c.l, c.j, c.k
+    weights, biases = [w.copy() for w in net.weights], [b.copy() for b in net.biases]
+    if is_b:
+        biases[l - 2][j - 1] += eta * float(c.sol.grad_b[l - 2][j - 1])
+    else:
+        weights[l - 2][j - 1, k - 1] += eta * float(c.sol.grad_w[l - 2][j - 1, k - 1])
+    with np.errstate(all="ignore"):
+        after = batch_cost(c.p, net.with_params(weights, biases))
+    if not math.isfinite(after) or after <= c.sol.cost:
+        return ""
+    wide = max(c.digits, 6)
+    return f" (that move alone would raise the cost from {fmt(c.sol.cost, wide)} to {fmt(after, wide)})"
+
+
 def _grouped(pairs: Iterable[tuple[int, float]]) -> list[tuple[list[int], float]]:
     """(index, value) pairs grouped by equal value, first occurrence first."""
     groups: dict[float, list[int]] = {}
@@ -717,7 +734,7 @@ def _update(c: _Ctx) -> list[Slip]:
     s = sym("b", l, j) if is_b else sym("w", l, j, k)
     rule = f"{s}′ = {s} − η ∂C/∂{s}"
     out = [
-        Slip("sign_flip", old + eta * g, f"sign: {rule}, a step against the gradient{_uphill(c)}."),
+        Slip("sign_flip", old + eta * g, f"sign: {rule}, a step against the gradient{_uphill_alone(c, is_b)}."),
         Slip("eta_forgotten", old - g, f"multiply the gradient by η = {c.f(eta)}: {rule}."),
     ]
     if is_b:

@@ -482,7 +482,7 @@ class _Builder:
         where = f" for sample {s}" if self.m > 1 else ""
         return self._step(
             "cost", s, None, None, None, label=self.C,
-            question=f"the cost{where}: how far a{sup(L)} is from y",
+            question=f"the cost{where}: how far a{sup(L)} is from y, where {cost.formula}",
             equation="cost", general=cost.formula,
             indexed=cost.formula.replace("aᴸ", f"a{sup(L)}"),
             substituted=f"{self.C} = {subst}",

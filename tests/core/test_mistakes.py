@@ -258,7 +258,7 @@ CATALOGUE = [
     ("C06", "batch_cost", 0.07126848 + 0.09054959, "summed_not_mean", ("cost", "divide by 2")),  # summed C_x
     ("C06", "batch_cost", 0.09054959, "last_sample_only", ("accumulate",)),  # last C_x only
     # ---- update ----
-    ("C03", "update_w.l2.j1.k1", 0.22, "sign_flip", ("raise the cost from 0.72 to 1.26405",)),  # C03: + for -
+    ("C03", "update_w.l2.j1.k1", 0.22, "sign_flip", ("alone would raise the cost from 0.72 to 1.08045",)),  # C03: + for -, w alone: z = 0.22·1.5 + 0.2
     ("C03", "update_b.l2.j1", 0.08, "sign_flip", ("sign",)),  # C03: flipped bias step
     ("C03", "update_w.l2.j1.k1", 0.76, "factor_2", ("½",)),  # C03: w after factor-2 update
     ("C03", "update_b.l2.j1", 0.44, "factor_2", ("½",)),  # C03: b after factor-2 update

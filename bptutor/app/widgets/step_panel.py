@@ -32,7 +32,7 @@ def prompt_text(session: Session, step: Step | None) -> Content:
     if where:
         parts += [(" · ", "$text-muted"), (where, "$secondary bold")]
     parts += [
-        (" · uses ", "$text-muted"),
+        (" · rule: ", "$text-muted"),
         (step.equation, "$text-muted bold"),
         "\n",
         (step.label, "$accent bold"),
