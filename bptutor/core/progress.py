@@ -75,6 +75,8 @@ class Loaded:
 class ProgressStore:
     def __init__(self, folder: Path | None = None):
         self.folder = folder or progress_dir()
+        self._index: dict[str, list[tuple[str, dict]]] = {}
+        self._index_signature: frozenset | None = None
 
     def path_for(self, lesson_hash: str) -> Path:
         return self.folder / f"{lesson_hash}.json"
@@ -105,23 +107,31 @@ class ProgressStore:
         """Progress saved for an earlier version of the same lesson file (the author fixed a
         typo: the hash changed, the learner's work should not vanish). The newest one wins;
         unreadable files are skipped here and moved aside only by their own lesson's load."""
-        if not lesson_file:
-            return Loaded(None)
-        try:
-            candidates = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-        except OSError:
-            return Loaded(None)
-        for path in candidates:
-            if path.stem == lesson_hash or ".corrupt-" in path.name:
-                continue
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-                check_progress(data)
-            except (OSError, ValueError):
-                continue
-            if data.get("lesson_file") == lesson_file and data.get("records"):
+        for stem, data in self._saved_by_lesson_file().get(lesson_file, []) if lesson_file else []:
+            if stem != lesson_hash:
                 return Loaded(data, "This lesson file changed since you last worked on it: your answers to the steps whose values did not change are kept.")
         return Loaded(None)
+
+    def _saved_by_lesson_file(self) -> dict[str, list[tuple[str, dict]]]:
+        """lesson file -> [(hash, progress)], newest first. The picker asks for every lesson
+        on every redraw, so the folder is read again only when its files change."""
+        try:
+            files = [(p, p.stat().st_mtime_ns) for p in self.folder.glob("*.json") if ".corrupt-" not in p.name]
+        except OSError:
+            return {}
+        signature = frozenset((p.name, t) for p, t in files)
+        if signature != self._index_signature:
+            index: dict[str, list[tuple[str, dict]]] = {}
+            for path, _ in sorted(files, key=lambda f: f[1], reverse=True):
+                try:
+                    data = json.loads(path.read_text(encoding="utf-8"))
+                    check_progress(data)
+                except (OSError, ValueError):
+                    continue
+                if isinstance(data.get("lesson_file"), str) and data.get("records"):
+                    index.setdefault(data["lesson_file"], []).append((path.stem, data))
+            self._index, self._index_signature = index, signature
+        return self._index
 
     def save(self, lesson_hash: str, data: dict) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
